@@ -1,0 +1,107 @@
+/**
+ * The collector pipeline shared by every receiver:
+ *   receiver -> decode -> normalize -> pipeline.sink(table).offer(rows) -> batch -> insert.
+ * It knows nothing about protocols. See collectors/pipeline/README.md for the contract.
+ */
+import path from 'node:path';
+import type { Config } from '~/server/config';
+import type { Db } from '~/server/db/client';
+import { logger } from '~/server/log';
+import { metrics } from '~/server/telemetry/metrics';
+import { Spool } from './spool';
+import { TableSink } from './table-sink';
+import { ClickHouseWriter, deadLetterRow, type DeadLetterRow } from './writer';
+
+export { BackpressureError, ShuttingDownError } from './errors';
+export { SpoolFullError } from './spool';
+export type { TableSink } from './table-sink';
+
+const log = logger('pipeline');
+
+export interface Pipeline {
+  /** The sink of one table (created on first use). */
+  sink<Row>(table: string): TableSink<Row>;
+  /** Stores a record a receiver could not use; resolves once it is durable. */
+  deadLetter(source: string, reason: string, payload: string, remote?: string): Promise<void>;
+  /** Writes everything queued (tests, and before answering a flush request). */
+  flush(): Promise<void>;
+  /** Refuses new rows, writes what is queued, stops the spool replayer. */
+  close(): Promise<void>;
+  spool: Spool;
+  writer: ClickHouseWriter;
+}
+
+export interface PipelineOptions {
+  db: Db;
+  config: Config;
+  /** How often to try replaying spooled batches, in ms. */
+  replayIntervalMs?: number;
+}
+
+export function createPipeline({ db, config, replayIntervalMs = 5000 }: PipelineOptions): Pipeline {
+  const spoolDir = config.env.MESHLENS_SPOOL_DIR
+    ? path.resolve(config.env.MESHLENS_SPOOL_DIR)
+    : path.join(config.dataDir, 'spool');
+  const spool = new Spool(spoolDir, config.env.MESHLENS_SPOOL_MAX_BYTES);
+  metrics().spoolBytes.set(spool.sizeBytes);
+  const writer = new ClickHouseWriter({ db, spool, maxAttempts: config.pipeline.insertMaxAttempts });
+  const sinks = new Map<string, TableSink<unknown>>();
+
+  const sink = <Row>(table: string): TableSink<Row> => {
+    let s = sinks.get(table);
+    if (!s) {
+      s = new TableSink<unknown>({
+        table,
+        writer,
+        maxBatchRows: config.pipeline.batchMaxRows,
+        maxWaitMs: config.pipeline.batchMaxWaitMs,
+        queueMaxRows: config.pipeline.queueMaxRows,
+        onQueueDepth: (rows) => metrics().queueRows.set({ table }, rows),
+      });
+      sinks.set(table, s);
+    }
+    return s;
+  };
+
+  let replaying = false;
+  const replay = async () => {
+    if (replaying) return;
+    replaying = true;
+    try {
+      for (const entry of spool.list()) {
+        const batch = await spool.read(entry);
+        await writer.insertWithRetry(batch.table, batch.rows);
+        await spool.remove(entry.file);
+        metrics().spoolBytes.set(spool.sizeBytes);
+        log.info({ table: batch.table, rows: batch.rows.length }, 'replayed a spooled batch');
+      }
+    } catch (err) {
+      log.debug({ err: (err as Error).message }, 'spool replay deferred: the store still fails');
+    } finally {
+      replaying = false;
+    }
+  };
+  const replayTimer = setInterval(() => void replay(), replayIntervalMs);
+  replayTimer.unref();
+  void replay();
+
+  return {
+    sink,
+    spool,
+    writer,
+    deadLetter(source, reason, payload, remote = '') {
+      metrics().deadLetters.inc({ source });
+      return sink<DeadLetterRow>('dead_letters').offer([deadLetterRow(source, reason, payload, remote)]);
+    },
+    async flush() {
+      await Promise.all([...sinks.values()].map((s) => s.flush()));
+    },
+    async close() {
+      clearInterval(replayTimer);
+      // Dead letters last: closing other sinks may still produce some.
+      const others = [...sinks.values()].filter((s) => s.table !== 'dead_letters');
+      await Promise.all(others.map((s) => s.close()));
+      await sink('dead_letters').close();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Every receiver, by listener. A receiver adds its routes or gRPC services here; until it lands,
+ * its path answers 501 with a message that says so (see `planned`).
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { Config } from '~/server/config';
+import type { Pipeline } from '../pipeline';
+import type { Route } from '../http/server';
+
+export interface ReceiverContext {
+  config: Config;
+  pipeline: Pipeline;
+}
+
+export interface GrpcService {
+  definition: grpc.ServiceDefinition;
+  implementation: grpc.UntypedServiceImplementation;
+}
+
+export interface Receivers {
+  /** Routes on the OTLP/HTTP port (4318). */
+  otlpHttp: Route[];
+  /** Routes on the Zipkin port (9411). */
+  zipkin: Route[];
+  /** Services on the gRPC port (4317). */
+  grpc: GrpcService[];
+  /** Paths not served yet, with the message a sender gets (HTTP 501). */
+  planned: { otlpHttp: Record<string, string>; zipkin: Record<string, string> };
+}
+
+export function receivers(_ctx: ReceiverContext): Receivers {
+  return {
+    otlpHttp: [],
+    zipkin: [],
+    grpc: [],
+    planned: {
+      otlpHttp: {
+        '/v1/traces': 'OTLP traces are not accepted yet by this Meshlens build',
+        '/v1/logs': 'OTLP logs are not accepted yet by this Meshlens build',
+        '/v1/metrics': 'OTLP metrics are not accepted yet by this Meshlens build',
+        '/api/v1/write': 'Prometheus remote_write is not accepted yet by this Meshlens build',
+        '/v1/envoy/logs': 'Envoy access-log push is not accepted yet by this Meshlens build',
+      },
+      zipkin: {
+        '/api/v2/spans': 'Zipkin spans are not accepted yet by this Meshlens build',
+      },
+    },
+  };
+}

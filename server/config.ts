@@ -1,0 +1,223 @@
+/**
+ * The single typed configuration module. Every environment variable Meshlens reads is declared
+ * here, coerced and defaulted by zod, parsed once, and refused with a readable list when wrong.
+ * Defaults need nothing set: embedded ClickHouse in ./data, listeners on loopback.
+ * Keep `.env.example` in step with this schema (a unit test checks it).
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+const port = (def: number) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(0).max(65535).default(def),
+  );
+const positiveInt = (def: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(max).default(def),
+  );
+const bool = (def: boolean) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default(def ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  );
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+
+export const ROLES = ['collector', 'web', 'alerts'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Environment variables, with what each means. */
+export const envSchema = z.object({
+  /** Folder of the embedded engine's data (ignored when CLICKHOUSE_URL is set). */
+  MESHLENS_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
+  /** A ClickHouse server (http(s)://host:8123). Unset: the embedded chDB engine. */
+  CLICKHOUSE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  CLICKHOUSE_USER: optionalString,
+  CLICKHOUSE_PASSWORD: optionalString,
+  /** Database that holds Meshlens tables (created if missing). */
+  CLICKHOUSE_DATABASE: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
+      .default('meshlens'),
+  ),
+  /** Cluster name from the server's remote_servers: renders ON CLUSTER / Replicated / Distributed DDL. */
+  CLICKHOUSE_CLUSTER: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'must be a plain identifier')
+      .optional(),
+  ),
+  /** Roles this process runs: comma list of collector,web,alerts, or "all". */
+  MESHLENS_ROLES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('all')
+      .transform((s, ctx) => {
+        const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+        if (parts.length === 1 && parts[0] === 'all') return [...ROLES];
+        const bad = parts.filter((p) => !(ROLES as readonly string[]).includes(p));
+        if (bad.length > 0 || parts.length === 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown role(s) "${bad.join(',')}"; use "all" or a comma list of ${ROLES.join(', ')}`,
+          });
+          return z.NEVER;
+        }
+        return parts as Role[];
+      }),
+  ),
+  /** Address every listener binds. Loopback by default; 0.0.0.0 to accept traffic from a mesh. */
+  MESHLENS_HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('127.0.0.1')),
+  MESHLENS_WEB_PORT: port(3000),
+  MESHLENS_OTLP_GRPC_PORT: port(4317),
+  MESHLENS_OTLP_HTTP_PORT: port(4318),
+  MESHLENS_ZIPKIN_PORT: port(9411),
+  /** Run migrations at start-up (else only `npm run db:migrate` does). */
+  MESHLENS_MIGRATE_ON_START: bool(true),
+  MESHLENS_LOG_LEVEL: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  /** json: one JSON object per line (default); pretty: for a terminal. */
+  MESHLENS_LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json', 'pretty']).default('json')),
+  /** Collector pipeline: rows per insert, longest wait before a partial batch is written. */
+  MESHLENS_BATCH_MAX_ROWS: positiveInt(5000, 1_000_000),
+  MESHLENS_BATCH_MAX_WAIT_MS: positiveInt(1000, 60_000),
+  /** Rows held in memory per table before receivers push back (429 / RESOURCE_EXHAUSTED). */
+  MESHLENS_QUEUE_MAX_ROWS: positiveInt(200_000, 10_000_000),
+  /** Insert attempts before a batch goes to the disk spool. */
+  MESHLENS_INSERT_MAX_ATTEMPTS: positiveInt(5, 100),
+  /** Largest request body a receiver accepts, after decompression. */
+  MESHLENS_MAX_BODY_BYTES: positiveInt(16 * 1024 * 1024, 1024 * 1024 * 1024),
+  /** Where batches wait when ClickHouse is unreachable (default <data dir>/spool), and its cap. */
+  MESHLENS_SPOOL_DIR: optionalString,
+  MESHLENS_SPOOL_MAX_BYTES: positiveInt(1024 * 1024 * 1024),
+  /** Retention (days) per table family, applied as ClickHouse TTLs. */
+  MESHLENS_TTL_SPANS_DAYS: positiveInt(7, 3650),
+  MESHLENS_TTL_REQUESTS_DAYS: positiveInt(7, 3650),
+  MESHLENS_TTL_METRICS_DAYS: positiveInt(15, 3650),
+  MESHLENS_TTL_ROLLUPS_DAYS: positiveInt(30, 3650),
+  MESHLENS_TTL_DEAD_LETTERS_DAYS: positiveInt(7, 3650),
+  /** Alert evaluator interval. */
+  MESHLENS_ALERTS_INTERVAL_S: positiveInt(30, 3600),
+  /** Trace Meshlens itself with @opentelemetry/sdk-node (exports to OTEL_EXPORTER_OTLP_ENDPOINT). */
+  MESHLENS_SELF_TRACING: bool(false),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUndefined, z.url().optional()),
+  /** Demo mesh: scenario file (default collectors/demo/scenarios/bookinfo.json). */
+  MESHLENS_DEMO_SCENARIO: optionalString,
+});
+
+export type Env = z.infer<typeof envSchema>;
+export type EnvSource = Record<string, string | undefined>;
+
+export interface Config {
+  env: Env;
+  roles: Role[];
+  dataDir: string;
+  database: string;
+  cluster: string | undefined;
+  clickhouseUrl: string | undefined;
+  host: string;
+  ports: { web: number; otlpGrpc: number; otlpHttp: number; zipkin: number };
+  ttlDays: {
+    spans: number;
+    requests: number;
+    metrics: number;
+    rollups: number;
+    deadLetters: number;
+  };
+  pipeline: {
+    batchMaxRows: number;
+    batchMaxWaitMs: number;
+    queueMaxRows: number;
+    insertMaxAttempts: number;
+    maxBodyBytes: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(public readonly problems: string[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'See .env.example for every variable and its default.',
+    );
+  }
+}
+
+/** Variables with our prefix that the schema does not know: almost always a typo. */
+function unknownVariables(source: EnvSource): string[] {
+  const known = new Set(Object.keys(envSchema.shape));
+  return Object.keys(source)
+    .filter((k) => k.startsWith('MESHLENS_') && !known.has(k))
+    .map((k) => `${k}: unknown variable (known ones are listed in .env.example)`);
+}
+
+/** Parses an environment into a Config; throws ConfigError naming every bad variable. */
+export function parseConfig(source: EnvSource = process.env): Config {
+  const problems = unknownVariables(source);
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.');
+      const value = source[name];
+      problems.push(
+        `${name}: ${issue.message}${value === undefined ? '' : ` (got "${value}")`}`,
+      );
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const env = parsed.data;
+  return {
+    env,
+    roles: env.MESHLENS_ROLES,
+    dataDir: path.resolve(env.MESHLENS_DATA_DIR),
+    database: env.CLICKHOUSE_DATABASE,
+    cluster: env.CLICKHOUSE_CLUSTER,
+    clickhouseUrl: env.CLICKHOUSE_URL,
+    host: env.MESHLENS_HOST,
+    ports: {
+      web: env.MESHLENS_WEB_PORT,
+      otlpGrpc: env.MESHLENS_OTLP_GRPC_PORT,
+      otlpHttp: env.MESHLENS_OTLP_HTTP_PORT,
+      zipkin: env.MESHLENS_ZIPKIN_PORT,
+    },
+    ttlDays: {
+      spans: env.MESHLENS_TTL_SPANS_DAYS,
+      requests: env.MESHLENS_TTL_REQUESTS_DAYS,
+      metrics: env.MESHLENS_TTL_METRICS_DAYS,
+      rollups: env.MESHLENS_TTL_ROLLUPS_DAYS,
+      deadLetters: env.MESHLENS_TTL_DEAD_LETTERS_DAYS,
+    },
+    pipeline: {
+      batchMaxRows: env.MESHLENS_BATCH_MAX_ROWS,
+      batchMaxWaitMs: env.MESHLENS_BATCH_MAX_WAIT_MS,
+      queueMaxRows: env.MESHLENS_QUEUE_MAX_ROWS,
+      insertMaxAttempts: env.MESHLENS_INSERT_MAX_ATTEMPTS,
+      maxBodyBytes: env.MESHLENS_MAX_BODY_BYTES,
+    },
+  };
+}
+
+const holder = globalThis as unknown as { __meshlensConfig?: Config };
+
+/** The process's config, parsed on first use (kept on globalThis so Next's bundles share it). */
+export function getConfig(): Config {
+  holder.__meshlensConfig ??= parseConfig();
+  return holder.__meshlensConfig;
+}
+
+/** For tests and the entry point: install a config explicitly. */
+export function setConfig(config: Config): void {
+  holder.__meshlensConfig = config;
+}
