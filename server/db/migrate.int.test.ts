@@ -111,7 +111,7 @@ describe('migrations on the embedded engine', () => {
 
 describe('cluster mode', () => {
   it('renders ON CLUSTER, Replicated*MergeTree and Distributed DDL that the engine parses', async () => {
-    const opts = { database: 'meshlens', cluster: 'meshlens_cluster', ttlDays: t.config.ttlDays };
+    const opts = { database: 'meshlens', cluster: 'meshlens', ttlDays: t.config.ttlDays };
     const statements = readMigrations().flatMap((f) => renderMigration(f.sql, opts));
     expect(statements.some((s) => s.includes('ReplicatedMergeTree('))).toBe(true);
     expect(statements.some((s) => s.includes('ENGINE = Distributed('))).toBe(true);
