@@ -26,10 +26,48 @@ export function webBuildIsCurrent(root = REPO_ROOT): boolean {
   return SOURCES.every((s) => newestMtime(path.join(root, s)) <= built);
 }
 
-/** Runs `next build` when needed. `onStart` is told before a build begins (for a log line). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Takes the build lock, waiting while another live process holds it. */
+async function acquireBuildLock(root: string): Promise<() => void> {
+  const lock = path.join(root, '.next-build.lock');
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lock, { force: true });
+    } catch {
+      const holder = Number(fs.readFileSync(lock, 'utf8') || 0);
+      if (!holder || !pidAlive(holder)) fs.rmSync(lock, { force: true });
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/**
+ * Runs `next build` when needed; concurrent starts wait for one build (a lock file with the
+ * builder's pid). `onStart` is told before a build begins (for a log line).
+ */
 export async function ensureWebBuild(onStart?: () => void, root = REPO_ROOT): Promise<boolean> {
   if (webBuildIsCurrent(root)) return false;
-  onStart?.();
+  const release = await acquireBuildLock(root);
+  try {
+    if (webBuildIsCurrent(root)) return false;
+    onStart?.();
+    await runNextBuild(root);
+    return true;
+  } finally {
+    release();
+  }
+}
+
+async function runNextBuild(root: string): Promise<void> {
   const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [nextBin, 'build'], {
@@ -45,5 +83,4 @@ export async function ensureWebBuild(onStart?: () => void, root = REPO_ROOT): Pr
       code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code}):\n${output.slice(-4000)}`)),
     );
   });
-  return true;
 }

@@ -8,7 +8,8 @@ import { REPO_ROOT } from './build-web';
 function runMain(env: Record<string, string>, args: string[] = []) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // only what we pass: MESHLENS_* variables of the outer shell must not leak in
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } as NodeJS.ProcessEnv,
     encoding: 'utf8',
     timeout: 60_000,
   });

@@ -71,7 +71,14 @@ const holder = globalThis as unknown as { __meshlensDb?: Promise<Db> };
  * Next.js may load this module more than once.
  */
 export function getDb(config: Config = getConfig()): Promise<Db> {
-  holder.__meshlensDb ??= createDb(config);
+  if (!holder.__meshlensDb) {
+    const opening = createDb(config);
+    holder.__meshlensDb = opening;
+    // A failed open is not cached: the next caller tries again (e.g. a server that was down).
+    opening.catch(() => {
+      if (holder.__meshlensDb === opening) holder.__meshlensDb = undefined;
+    });
+  }
   return holder.__meshlensDb;
 }
 

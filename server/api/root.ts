@@ -1,0 +1,15 @@
+/**
+ * The API: every router, listed once. The app imports only the `AppRouter` type from here
+ * (`import type`), and reaches the routers over HTTP at /api/trpc.
+ */
+import { statusRouter } from './routers/status';
+import { createCallerFactory, createTRPCRouter } from './trpc';
+
+export const appRouter = createTRPCRouter({
+  status: statusRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process, without HTTP: `createCaller(createInnerContext())`. */
+export const createCaller = createCallerFactory(appRouter);

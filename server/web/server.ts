@@ -1,0 +1,209 @@
+/**
+ * The web listener: one Node http server in the same process (and module graph) as the
+ * collectors. It answers, in order:
+ *   1. whatever `opts.handle` claims (/metrics, /healthz, /readyz, wired by server/main.ts);
+ *   2. `/api/trpc/*` with the tRPC routers, so they share the process's one ClickHouse client;
+ *   3. everything else with Next.js (the client-rendered UI), production mode unless `dev`.
+ * Until Next is ready, page requests get a 503 page that reloads itself.
+ * Production mode needs a build in .next: server/main.ts runs `ensureWebBuild()` (server/build-web.ts)
+ * before calling startWeb.
+ */
+import fs from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { appRouter } from '../api/root';
+import { createTRPCContext } from '../api/trpc';
+import { logger } from '../log';
+
+export interface WebServer {
+  /** e.g. http://127.0.0.1:3000 (the port actually bound when 0 was asked for). */
+  url: string;
+  /** Stops accepting, ends open connections, then shuts Next down. */
+  close(): Promise<void>;
+}
+
+export interface StartWebOptions {
+  host: string;
+  port: number;
+  /** Next.js dev mode (hot reload, no build needed). Default: production. */
+  dev?: boolean;
+  /** Called first for each request; return true when it answered (/metrics, /healthz, /readyz). */
+  handle?: (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => boolean | Promise<boolean>;
+}
+
+/** The repository root: where app/, next.config.ts and .next/ live. */
+export const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+);
+
+const TRPC_PREFIX = '/api/trpc/';
+/** How long close() lets in-flight requests finish before cutting connections. */
+const CLOSE_GRACE_MS = 2000;
+
+const log = logger('web');
+
+type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+const trpcHandler = createHTTPHandler({
+  router: appRouter,
+  basePath: TRPC_PREFIX,
+  createContext: () => createTRPCContext(),
+  maxBodySize: 1024 * 1024,
+  onError({ error, path: procedure }) {
+    if (
+      error.code === 'INTERNAL_SERVER_ERROR' ||
+      error.code === 'SERVICE_UNAVAILABLE'
+    ) {
+      log.error({ err: error, procedure }, 'api error');
+    }
+  },
+});
+
+function urlFor(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function sendText(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain',
+): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, {
+    'content-type': `${type}; charset=utf-8`,
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+}
+
+const STARTING_PAGE = `<!doctype html><html><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="3"><title>Meshlens is starting</title></head>
+<body style="font:14px system-ui;margin:3rem">
+<h1 style="font-size:18px">Meshlens is starting</h1>
+<p>The web UI is being prepared. This page reloads by itself.</p></body></html>`;
+
+function listen(
+  server: http.Server,
+  host: string,
+  port: number,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+async function prepareNext(
+  opts: StartWebOptions,
+  server: http.Server,
+  port: number,
+): Promise<{ handler: NextHandler; close: () => Promise<void> }> {
+  const dev = opts.dev ?? false;
+  if (!dev && !fs.existsSync(path.join(repoRoot, '.next', 'BUILD_ID'))) {
+    throw new Error(
+      `no production build of the web UI in ${path.join(repoRoot, '.next')}: run \`npx next build\` ` +
+        '(server/main.ts does it through ensureWebBuild) or start with --dev',
+    );
+  }
+  // React and Next pick their builds from NODE_ENV; a custom server must set it itself.
+  (process.env as Record<string, string>).NODE_ENV = dev
+    ? 'development'
+    : 'production';
+  // Meshlens users are not Next.js developers: no usage reports (and no network) from Next.
+  process.env.NEXT_TELEMETRY_DISABLED ??= '1';
+  const { default: next } = await import('next');
+  const wildcard = opts.host === '0.0.0.0' || opts.host === '::';
+  const app = next({
+    dev,
+    dir: repoRoot,
+    hostname: wildcard ? 'localhost' : opts.host,
+    port,
+    httpServer: server,
+  });
+  await app.prepare();
+  return { handler: app.getRequestHandler(), close: () => app.close() };
+}
+
+/** Starts the web listener; resolves once the port is bound and Next.js is ready. */
+export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
+  let nextHandler: NextHandler | undefined;
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      try {
+        if (opts.handle && (await opts.handle(req, res))) return;
+        const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+        if (pathname.startsWith(TRPC_PREFIX)) {
+          trpcHandler(req, res);
+          return;
+        }
+        if (!nextHandler) {
+          res.setHeader('retry-after', '3');
+          sendText(res, 503, STARTING_PAGE, 'text/html');
+          return;
+        }
+        await nextHandler(req, res);
+      } catch (err) {
+        log.error({ err, url: req.url }, 'request failed');
+        sendText(
+          res,
+          500,
+          'Internal error in the Meshlens web server; see its log.',
+        );
+      }
+    })();
+  });
+  // Every socket, upgraded ones included (Next's dev HMR websocket), so close() can end them:
+  // closeAllConnections() only knows sockets still speaking HTTP.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  const port = await listen(server, opts.host, opts.port);
+  const url = urlFor(opts.host, port);
+  log.debug({ url }, 'web listener bound; preparing Next.js');
+
+  let nextClose: (() => Promise<void>) | undefined;
+  const close = async (): Promise<void> => {
+    const closed = new Promise<void>((resolve) =>
+      server.close(() => resolve()),
+    );
+    server.closeIdleConnections();
+    const grace = setTimeout(() => {
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+    }, CLOSE_GRACE_MS);
+    await closed;
+    clearTimeout(grace);
+    if (nextClose) await nextClose();
+  };
+
+  try {
+    const prepared = await prepareNext(opts, server, port);
+    nextHandler = prepared.handler;
+    nextClose = prepared.close;
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+  log.debug({ url, dev: opts.dev ?? false }, 'Next.js ready');
+  return { url, close };
+}

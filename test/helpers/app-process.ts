@@ -1,0 +1,195 @@
+/**
+ * Runs the real Meshlens process for end-to-end tests: `node --import tsx server/main.ts` in the
+ * repository root, on a fresh temporary data folder, every listener on a free loopback port.
+ * The URLs come from main.ts's own log ("listener ready" lines), so tests use what it bound.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+);
+
+/** How long start-up may take before the test fails (first start may build the UI). */
+const READY_TIMEOUT_MS = 90_000;
+/** How long stop() waits after SIGINT before SIGKILL. */
+const STOP_TIMEOUT_MS = 15_000;
+
+export interface AppUrls {
+  web: string;
+  otlpHttp: string;
+  otlpGrpc: string;
+  zipkin: string;
+}
+
+export interface AppProcess {
+  urls: AppUrls;
+  dataDir: string;
+  /** Every stdout/stderr line so far (JSON log lines and anything else). */
+  logs: string[];
+  /** SIGINT, wait for exit (SIGKILL after 15 s); resolves to the exit code (null when killed). */
+  stop(): Promise<number | null>;
+}
+
+const listenerKeys: Record<string, keyof AppUrls> = {
+  web: 'web',
+  'otlp-http': 'otlpHttp',
+  'otlp-grpc': 'otlpGrpc',
+  zipkin: 'zipkin',
+};
+
+interface LogLine {
+  component?: string;
+  msg?: string;
+  listener?: string;
+  url?: string;
+}
+
+function parseLine(line: string): LogLine | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(line) as LogLine;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Environment for the child: ours minus test-runner variables, plus the test's settings. */
+function childEnv(
+  dataDir: string,
+  extra: Record<string, string>,
+): NodeJS.ProcessEnv {
+  const env: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('VITEST') || k.startsWith('MESHLENS_')) continue;
+    env[k] = v;
+  }
+  return {
+    ...env,
+    // vitest sets NODE_ENV=test; the process under test runs as in production.
+    NODE_ENV: 'production',
+    MESHLENS_DATA_DIR: dataDir,
+    MESHLENS_HOST: '127.0.0.1',
+    MESHLENS_WEB_PORT: '0',
+    MESHLENS_OTLP_GRPC_PORT: '0',
+    MESHLENS_OTLP_HTTP_PORT: '0',
+    MESHLENS_ZIPKIN_PORT: '0',
+    MESHLENS_LOG_LEVEL: 'info',
+    MESHLENS_LOG_FORMAT: 'json',
+    NEXT_TELEMETRY_DISABLED: '1',
+    ...extra,
+  };
+}
+
+function waitForExit(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve(child.exitCode);
+  }
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/**
+ * Starts Meshlens and resolves once it logs "meshlens ready"; `env` overrides the defaults.
+ * Pass MESHLENS_DATA_DIR to reuse a folder across restarts: only a folder made here is removed.
+ */
+export async function startApp(
+  env: Record<string, string> = {},
+): Promise<AppProcess> {
+  const ownDir = env.MESHLENS_DATA_DIR === undefined;
+  const dataDir =
+    env.MESHLENS_DATA_DIR ??
+    fs.mkdtempSync(path.join(os.tmpdir(), 'meshlens-e2e-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: REPO_ROOT,
+    env: childEnv(dataDir, env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const logs: string[] = [];
+  const urls: Partial<AppUrls> = {};
+  let onReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+
+  const consume = (stream: NodeJS.ReadableStream) => {
+    let buffered = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        logs.push(line);
+        const entry = parseLine(line);
+        if (entry?.component !== 'main') continue;
+        const key = entry.listener ? listenerKeys[entry.listener] : undefined;
+        if (entry.msg === 'listener ready' && key && entry.url)
+          urls[key] = entry.url;
+        if (entry.msg === 'meshlens ready') onReady();
+      }
+    });
+  };
+  consume(child.stdout);
+  consume(child.stderr);
+
+  let stopped: Promise<number | null> | undefined;
+  const stop = (): Promise<number | null> => {
+    stopped ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGINT');
+        timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      }
+      const code = await waitForExit(child);
+      clearTimeout(timer);
+      process.off('exit', killOnExit);
+      if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    })();
+    return stopped;
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const failure = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `Meshlens was not ready within ${READY_TIMEOUT_MS / 1000} s`,
+          ),
+        ),
+      READY_TIMEOUT_MS,
+    );
+    child.once('exit', (code, signal) =>
+      reject(
+        new Error(
+          `Meshlens exited during start-up (${signal ?? `exit ${code}`})`,
+        ),
+      ),
+    );
+  });
+  try {
+    await Promise.race([ready, failure]);
+  } catch (err) {
+    await stop();
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`${reason}. Its log:\n${logs.join('\n')}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  const missing = Object.values(listenerKeys).filter((k) => !urls[k]);
+  if (missing.length > 0) {
+    await stop();
+    throw new Error(
+      `Meshlens did not log a "listener ready" URL for ${missing.join(', ')}:\n${logs.join('\n')}`,
+    );
+  }
+  return { urls: urls as AppUrls, dataDir, logs, stop };
+}
