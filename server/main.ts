@@ -84,6 +84,10 @@ async function main(): Promise<void> {
     pipelineClose = () => pipeline.close();
     const collectors = await startCollectors(config, pipeline);
     stoppers.push({ name: 'collector listeners', stop: () => collectors.close() });
+    const { startFileTailers } = await import('~/collectors/sources/envoy-access-log');
+    const tailers = await startFileTailers({ config, pipeline, db });
+    // Tailers stop before the drain: they wait for their batch in flight and save offsets.
+    if (tailers) stoppers.push({ name: 'access-log file tailers', stop: () => tailers.stop() });
     listeners.push(...collectors.listeners);
     otlpHttpUrl = collectors.listeners.find((l) => l.name === 'otlp-http')?.url;
   }
