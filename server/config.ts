@@ -92,7 +92,7 @@ export const envSchema = z.object({
   MESHLENS_LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json', 'pretty']).default('json')),
   /** Collector pipeline: rows per insert, longest wait before a partial batch is written. */
   MESHLENS_BATCH_MAX_ROWS: positiveInt(5000, 1_000_000),
-  MESHLENS_BATCH_MAX_WAIT_MS: positiveInt(1000, 60_000),
+  MESHLENS_BATCH_MAX_WAIT_MS: positiveInt(200, 60_000),
   /** Rows held in memory per table before receivers push back (429 / RESOURCE_EXHAUSTED). */
   MESHLENS_QUEUE_MAX_ROWS: positiveInt(200_000, 10_000_000),
   /** Insert attempts before a batch goes to the disk spool. */
@@ -115,6 +115,30 @@ export const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUndefined, z.url().optional()),
   /** Demo mesh: scenario file (default collectors/demo/scenarios/bookinfo.json). */
   MESHLENS_DEMO_SCENARIO: optionalString,
+  /** Bearer token OTLP senders must present (HTTP `Authorization`, gRPC metadata). Unset: no auth. */
+  MESHLENS_OTLP_TOKEN: optionalString,
+  /** Bearer token Zipkin senders must present on /api/v2/spans. Unset: no auth. */
+  MESHLENS_ZIPKIN_TOKEN: optionalString,
+  /** Bearer token Prometheus remote_write senders must present on /api/v1/write. Unset: no auth. */
+  MESHLENS_REMOTE_WRITE_TOKEN: optionalString,
+  /** Scraper: YAML file of jobs (Prometheus scrape_configs shape: static, file_sd, kubernetes_sd). */
+  MESHLENS_SCRAPE_CONFIG: optionalString,
+  /** Scraper: comma list of Prometheus file_sd files (JSON/YAML), watched, scraped as job "file_sd". */
+  MESHLENS_SCRAPE_FILE_SD: optionalString,
+  /** Scraper defaults for jobs that set none: interval and timeout in seconds. */
+  MESHLENS_SCRAPE_INTERVAL_S: positiveInt(15, 3600),
+  MESHLENS_SCRAPE_TIMEOUT_S: positiveInt(10, 3600),
+  /** Kubernetes pod discovery: auto (on when the in-cluster service account exists), true, false. */
+  MESHLENS_SCRAPE_KUBERNETES: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['auto', 'true', 'false']).default('auto'),
+  ),
+  /** Series whose last counter value is kept in memory per source (LRU) for increases. */
+  MESHLENS_METRICS_MAX_SERIES: positiveInt(1_000_000, 100_000_000),
+  /** Envoy access-log files to tail: comma list of paths or globs (star, question mark, double star for any depth). */
+  MESHLENS_ACCESS_LOG_FILES: optionalString,
+  /** Custom Envoy access-log format (meshConfig.accessLogFormat); Istio's defaults are always recognised too. */
+  MESHLENS_ACCESS_LOG_FORMAT: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -172,24 +172,25 @@ export class LogEmitter {
       if (lines) lines.push(q.line);
       else byPod.set(q.pod, [q.line]);
     }
+    // One POST per pod (each names its pod in headers), all pods at once: a real fleet of
+    // log shippers pushes in parallel too.
     const groups = [...byPod];
-    for (let i = 0; i < groups.length; i++) {
-      const [pod, lines] = groups[i] ?? [];
-      if (!pod || !lines) continue;
-      try {
-        await this.post(url, pod, lines);
-        this.s.pushedLines += lines.length;
-        this.lastPushOk = true;
-      } catch (err) {
-        this.lastPushOk = false;
-        this.pushFailures.fail(err, { url });
-        this.queue.unshift(
-          groups
-            .slice(i)
-            .flatMap(([p, ls]) => ls.map((line) => ({ pod: p, line }))),
-        );
-        return false;
+    const results = await Promise.allSettled(
+      groups.map(([pod, lines]) => this.post(url, pod, lines)),
+    );
+    const failed: { pod: Pod; line: string }[] = [];
+    results.forEach((r, i) => {
+      const [pod, lines] = groups[i]!;
+      if (r.status === 'fulfilled') this.s.pushedLines += lines.length;
+      else {
+        this.pushFailures.fail(r.reason, { url });
+        failed.push(...lines.map((line) => ({ pod, line })));
       }
+    });
+    this.lastPushOk = failed.length === 0;
+    if (failed.length > 0) {
+      this.queue.unshift(failed);
+      return false;
     }
     return true;
   }

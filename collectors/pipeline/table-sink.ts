@@ -11,7 +11,11 @@ export interface TableSinkOptions {
   writer: RowWriter;
   /** Rows per insert. */
   maxBatchRows: number;
-  /** Longest a row waits for its batch to fill, in ms. */
+  /**
+   * Shortest time between two inserts of this table, in ms, and so the longest a row waits for
+   * its batch. An idle sink writes at once (group commit): a lone sender is not slowed down, and
+   * under load rows gather into batches while the previous insert runs.
+   */
   maxWaitMs: number;
   /** Rows held in memory before offer() refuses. */
   queueMaxRows: number;
@@ -30,6 +34,9 @@ export class TableSink<Row> {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private closed = false;
+  private lastWriteAt = 0;
+  /** Set while flush()/close() empty the queue: write everything, without the insert interval. */
+  private forced = false;
 
   constructor(private readonly opts: TableSinkOptions) {}
 
@@ -53,15 +60,24 @@ export class TableSink<Row> {
       this.pending.push({ rows, resolve, reject });
       this.queuedRows += rows.length;
       this.opts.onQueueDepth?.(this.queuedRows);
+      const sinceLastWrite = Date.now() - this.lastWriteAt;
       if (this.queuedRows >= this.opts.maxBatchRows) this.kick();
-      else this.timer ??= setTimeout(() => this.kick(), this.opts.maxWaitMs);
+      else if (!this.flushing && sinceLastWrite >= this.opts.maxWaitMs) this.kick();
+      else this.timer ??= setTimeout(() => this.kick(), Math.max(0, this.opts.maxWaitMs - sinceLastWrite));
     });
   }
 
   /** Writes everything queued now; resolves when the queue is empty. */
   async flush(): Promise<void> {
-    this.kick();
-    while (this.flushing) await this.flushing;
+    this.forced = true;
+    try {
+      while (this.pending.length > 0 || this.flushing) {
+        this.kick();
+        await this.flushing;
+      }
+    } finally {
+      this.forced = false;
+    }
   }
 
   /** Refuses new rows, writes what is queued, and stops. */
@@ -77,7 +93,10 @@ export class TableSink<Row> {
     }
     this.flushing ??= this.drainQueue().finally(() => {
       this.flushing = undefined;
-      if (this.pending.length > 0) this.kick();
+      if (this.pending.length > 0 && !this.timer) {
+        const wait = Math.max(0, this.opts.maxWaitMs - (Date.now() - this.lastWriteAt));
+        this.timer = setTimeout(() => this.kick(), wait);
+      }
     });
   }
 
@@ -94,7 +113,11 @@ export class TableSink<Row> {
   }
 
   private async drainQueue(): Promise<void> {
-    while (this.pending.length > 0) {
+    let first = true;
+    // One batch now; more only while full batches wait (or a flush asks for everything).
+    while (this.pending.length > 0 && (first || this.forced || this.queuedRows >= this.opts.maxBatchRows)) {
+      first = false;
+      this.lastWriteAt = Date.now();
       const batch = this.takeBatch();
       const rows = batch.flatMap((p) => p.rows);
       try {

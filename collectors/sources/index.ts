@@ -6,6 +6,15 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Config } from '~/server/config';
 import type { Pipeline } from '../pipeline';
 import type { Route } from '../http/server';
+import { otlpHttpTraceRoutes } from './otlp/receiver-http';
+import { otlpGrpcPlaceholderServices, otlpGrpcTraceService } from './otlp/receiver-grpc';
+import { zipkinRoutes } from './zipkin/receiver';
+import { remoteWriteRoutes } from './prometheus-remote-write/receiver';
+import {
+  accessLogGrpcServices,
+  accessLogHttpRoutes,
+  notOtlpLogsService,
+} from './envoy-access-log/register';
 
 export interface ReceiverContext {
   config: Config;
@@ -28,22 +37,24 @@ export interface Receivers {
   planned: { otlpHttp: Record<string, string>; zipkin: Record<string, string> };
 }
 
-export function receivers(_ctx: ReceiverContext): Receivers {
+export function receivers(ctx: ReceiverContext): Receivers {
   return {
-    otlpHttp: [],
-    zipkin: [],
-    grpc: [],
+    otlpHttp: [
+      ...otlpHttpTraceRoutes(ctx),
+      ...remoteWriteRoutes(ctx),
+      ...accessLogHttpRoutes(ctx),
+    ],
+    zipkin: [...zipkinRoutes(ctx)],
+    grpc: [
+      otlpGrpcTraceService(ctx),
+      ...otlpGrpcPlaceholderServices().filter(notOtlpLogsService),
+      ...accessLogGrpcServices(ctx),
+    ],
     planned: {
       otlpHttp: {
-        '/v1/traces': 'OTLP traces are not accepted yet by this Meshlens build',
-        '/v1/logs': 'OTLP logs are not accepted yet by this Meshlens build',
         '/v1/metrics': 'OTLP metrics are not accepted yet by this Meshlens build',
-        '/api/v1/write': 'Prometheus remote_write is not accepted yet by this Meshlens build',
-        '/v1/envoy/logs': 'Envoy access-log push is not accepted yet by this Meshlens build',
       },
-      zipkin: {
-        '/api/v2/spans': 'Zipkin spans are not accepted yet by this Meshlens build',
-      },
+      zipkin: {},
     },
   };
 }
