@@ -99,12 +99,14 @@ function waitForExit(child: ChildProcess): Promise<number | null> {
  */
 export async function startApp(
   env: Record<string, string> = {},
+  /** Extra arguments for server/main.ts, e.g. ['--demo']. */
+  args: string[] = [],
 ): Promise<AppProcess> {
   const ownDir = env.MESHLENS_DATA_DIR === undefined;
   const dataDir =
     env.MESHLENS_DATA_DIR ??
     fs.mkdtempSync(path.join(os.tmpdir(), 'meshlens-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
     cwd: REPO_ROOT,
     env: childEnv(dataDir, env),
     stdio: ['ignore', 'pipe', 'pipe'],
