@@ -49,6 +49,23 @@ describe('pipeline on the embedded engine', () => {
     await pipeline.close();
   });
 
+  it('an idle sink writes at once, and rows arriving during the insert interval wait for the next batch', async () => {
+    const config = parseConfig({ MESHLENS_DATA_DIR: t.dataDir, CLICKHOUSE_DATABASE: t.db.database, MESHLENS_BATCH_MAX_WAIT_MS: '60000' });
+    const pipeline = createPipeline({ db: t.db, config });
+    const sink = pipeline.sink('mesh_requests');
+    // would hang for 60 s (past the test timeout) if a lone sender waited for the batch interval
+    await sink.offer([request(7000, { RequestId: 'lone-1' })]);
+    expect(await count('mesh_requests', "RequestId = 'lone-1'")).toBe(1);
+    let acknowledged = false;
+    const second = sink.offer([request(7001, { RequestId: 'lone-2' })]).then(() => (acknowledged = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(acknowledged).toBe(false);
+    expect(sink.depth).toBe(1);
+    await pipeline.close(); // close writes what waits, without the interval
+    await second;
+    expect(await count('mesh_requests', "RequestId = 'lone-2'")).toBe(1);
+  });
+
   it('pushes back with BackpressureError when the queue is full, and takes rows again once drained', async () => {
     const config = parseConfig({ ...process.env, MESHLENS_DATA_DIR: t.dataDir, CLICKHOUSE_DATABASE: t.db.database, MESHLENS_QUEUE_MAX_ROWS: '10', MESHLENS_BATCH_MAX_WAIT_MS: '500', MESHLENS_BATCH_MAX_ROWS: '1000' });
     const pipeline = createPipeline({ db: t.db, config });

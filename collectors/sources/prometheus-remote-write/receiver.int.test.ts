@@ -218,6 +218,15 @@ describe('remote_write 1.0 receiver', () => {
       port: 0,
       routes: remoteWriteRoutes({ config, pipeline: slow }),
     });
+    // An idle sink writes at once (group commit); this write starts the 60 s insert interval,
+    // so the next request's rows wait in the queue.
+    const priming = await postWrite(
+      `${l.url}/api/v1/write`,
+      encodeWriteRequest([
+        { labels: { __name__: 'bp', i: '0' }, samples: [{ value: 1, timestamp: now }] },
+      ]),
+    );
+    expect(priming.status).toBe(204);
     const first = postWrite(
       `${l.url}/api/v1/write`,
       encodeWriteRequest([
