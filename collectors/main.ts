@@ -15,9 +15,15 @@ export interface Collectors {
   close(): Promise<void>;
 }
 
-export async function startCollectors(config: Config, pipeline: Pipeline): Promise<Collectors> {
+export async function startCollectors(
+  config: Config,
+  pipeline: Pipeline,
+): Promise<Collectors> {
   const r = receivers({ config, pipeline });
-  const describe = (routes: { method: string; path: string }[], planned: Record<string, string>) => [
+  const describe = (
+    routes: { method: string; path: string }[],
+    planned: Record<string, string>,
+  ) => [
     ...routes.map((x) => `${x.method} ${x.path}`),
     ...Object.keys(planned).map((p) => `POST ${p} (not yet)`),
   ];
@@ -47,14 +53,30 @@ export async function startCollectors(config: Config, pipeline: Pipeline): Promi
         name: 'otlp-grpc',
         url: grpcListener.url,
         serves: r.grpc.length
-          ? r.grpc.flatMap((s) => Object.values(s.definition).map((m) => m.path))
-          : ['OTLP TraceService, LogsService, MetricsService; Envoy AccessLogService (not yet)'],
+          ? r.grpc.flatMap((s) =>
+              Object.values(s.definition).map((m) => m.path),
+            )
+          : [
+              'OTLP TraceService, LogsService, MetricsService; Envoy AccessLogService (not yet)',
+            ],
       },
-      { name: 'otlp-http', url: otlpHttp.url, serves: describe(r.otlpHttp, r.planned.otlpHttp) },
-      { name: 'zipkin', url: zipkin.url, serves: describe(r.zipkin, r.planned.zipkin) },
+      {
+        name: 'otlp-http',
+        url: otlpHttp.url,
+        serves: describe(r.otlpHttp, r.planned.otlpHttp),
+      },
+      {
+        name: 'zipkin',
+        url: zipkin.url,
+        serves: describe(r.zipkin, r.planned.zipkin),
+      },
     ],
     async close() {
-      await Promise.all([grpcListener.close(), otlpHttp.close(), zipkin.close()]);
+      await Promise.all([
+        grpcListener.close(),
+        otlpHttp.close(),
+        zipkin.close(),
+      ]);
     },
   };
 }

@@ -25,7 +25,11 @@ function spanBody(name: string): string {
   return JSON.stringify({
     resourceSpans: [
       {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'lifecycle' } }] },
+        resource: {
+          attributes: [
+            { key: 'service.name', value: { stringValue: 'lifecycle' } },
+          ],
+        },
         scopeSpans: [
           {
             spans: [
@@ -45,7 +49,10 @@ function spanBody(name: string): string {
   });
 }
 
-async function metric(web: string, pattern: RegExp): Promise<number | undefined> {
+async function metric(
+  web: string,
+  pattern: RegExp,
+): Promise<number | undefined> {
   const text = await (await fetch(`${web}/metrics`)).text();
   const line = text.split('\n').find((l) => pattern.test(l));
   return line === undefined ? undefined : Number(line.split(' ').pop());
@@ -58,7 +65,9 @@ describe('start, ingest, stop, start again', () => {
     expect((await fetch(`${app.urls.web}/healthz`)).status).toBe(200);
     const ready = await fetch(`${app.urls.web}/readyz`);
     expect(ready.status).toBe(200);
-    expect(((await ready.json()) as { listeners: unknown[] }).listeners).toHaveLength(4);
+    expect(
+      ((await ready.json()) as { listeners: unknown[] }).listeners,
+    ).toHaveLength(4);
 
     const res = await fetch(`${app.urls.otlpHttp}/v1/traces`, {
       method: 'POST',
@@ -66,8 +75,15 @@ describe('start, ingest, stop, start again', () => {
       body: spanBody('first-run'),
     });
     expect(res.status).toBe(200);
-    expect(await metric(app.urls.web, /^meshlens_ingest_rows_total\{table="otel_traces",outcome="inserted"\}/)).toBe(1);
-    expect(await metric(app.urls.web, /^meshlens_table_rows\{table="otel_traces"\}/)).toBe(1);
+    expect(
+      await metric(
+        app.urls.web,
+        /^meshlens_ingest_rows_total\{table="otel_traces",outcome="inserted"\}/,
+      ),
+    ).toBe(1);
+    expect(
+      await metric(app.urls.web, /^meshlens_table_rows\{table="otel_traces"\}/),
+    ).toBe(1);
   });
 
   it('Ctrl-C drains and exits 0', async () => {
@@ -84,6 +100,8 @@ describe('start, ingest, stop, start again', () => {
     const logs = app.logs.join('\n');
     expect(logs).not.toContain('"msg":"migration applied"');
     expect(logs).toMatch(/"applied":0,"alreadyApplied":\d+/);
-    expect(await metric(app.urls.web, /^meshlens_table_rows\{table="otel_traces"\}/)).toBe(1);
+    expect(
+      await metric(app.urls.web, /^meshlens_table_rows\{table="otel_traces"\}/),
+    ).toBe(1);
   });
 });

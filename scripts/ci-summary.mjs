@@ -3,7 +3,8 @@
 // or when the report is missing or empty.
 import fs from 'node:fs';
 
-const [reportPath, checksPassed = '0', checksFailed = '0'] = process.argv.slice(2);
+const [reportPath, checksPassed = '0', checksFailed = '0'] =
+  process.argv.slice(2);
 let passed = Number(checksPassed);
 let failed = Number(checksFailed);
 let ok = true;
@@ -13,7 +14,9 @@ try {
   failed += report.numFailedTests ?? 0;
   // Test files that failed to load have no failed tests but do fail the run.
   const brokenSuites = (report.testResults ?? []).filter(
-    (r) => r.status === 'failed' && (r.assertionResults ?? []).every((a) => a.status !== 'failed'),
+    (r) =>
+      r.status === 'failed' &&
+      (r.assertionResults ?? []).every((a) => a.status !== 'failed'),
   ).length;
   failed += brokenSuites;
   if ((report.numTotalTests ?? 0) === 0) ok = false;

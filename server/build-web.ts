@@ -7,7 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+);
 const SOURCES = ['app', 'next.config.ts', 'package.json', 'server/api'];
 
 function newestMtime(p: string): number {
@@ -15,7 +18,8 @@ function newestMtime(p: string): number {
   const st = fs.statSync(p);
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = st.mtimeMs;
-  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  for (const entry of fs.readdirSync(p))
+    newest = Math.max(newest, newestMtime(path.join(p, entry)));
   return newest;
 }
 
@@ -54,7 +58,10 @@ async function acquireBuildLock(root: string): Promise<() => void> {
  * Runs `next build` when needed; concurrent starts wait for one build (a lock file with the
  * builder's pid). `onStart` is told before a build begins (for a log line).
  */
-export async function ensureWebBuild(onStart?: () => void, root = REPO_ROOT): Promise<boolean> {
+export async function ensureWebBuild(
+  onStart?: () => void,
+  root = REPO_ROOT,
+): Promise<boolean> {
   if (webBuildIsCurrent(root)) return false;
   const release = await acquireBuildLock(root);
   try {
@@ -68,7 +75,14 @@ export async function ensureWebBuild(onStart?: () => void, root = REPO_ROOT): Pr
 }
 
 async function runNextBuild(root: string): Promise<void> {
-  const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const nextBin = path.join(
+    root,
+    'node_modules',
+    'next',
+    'dist',
+    'bin',
+    'next',
+  );
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [nextBin, 'build'], {
       cwd: root,
@@ -80,7 +94,13 @@ async function runNextBuild(root: string): Promise<void> {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code}):\n${output.slice(-4000)}`)),
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `next build failed (exit ${code}):\n${output.slice(-4000)}`,
+            ),
+          ),
     );
   });
 }

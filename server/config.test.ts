@@ -9,7 +9,12 @@ describe('config', () => {
     expect(c.clickhouseUrl).toBeUndefined();
     expect(c.dataDir).toBe(path.resolve('./data'));
     expect(c.host).toBe('127.0.0.1');
-    expect(c.ports).toEqual({ web: 3000, otlpGrpc: 4317, otlpHttp: 4318, zipkin: 9411 });
+    expect(c.ports).toEqual({
+      web: 3000,
+      otlpGrpc: 4317,
+      otlpHttp: 4318,
+      zipkin: 9411,
+    });
     expect(c.roles).toEqual(['collector', 'web', 'alerts']);
   });
 
@@ -27,7 +32,9 @@ describe('config', () => {
   });
 
   it('treats empty strings as unset', () => {
-    expect(parseConfig({ MESHLENS_WEB_PORT: '', CLICKHOUSE_URL: '' }).ports.web).toBe(3000);
+    expect(
+      parseConfig({ MESHLENS_WEB_PORT: '', CLICKHOUSE_URL: '' }).ports.web,
+    ).toBe(3000);
   });
 
   it('refuses every bad value at once, naming each variable and what it got', () => {
@@ -53,16 +60,25 @@ describe('config', () => {
   });
 
   it('refuses unknown MESHLENS_ variables (typos) instead of ignoring them', () => {
-    expect(() => parseConfig({ MESHLENS_WEB_PROT: '3000' })).toThrow(/MESHLENS_WEB_PROT: unknown variable/);
+    expect(() => parseConfig({ MESHLENS_WEB_PROT: '3000' })).toThrow(
+      /MESHLENS_WEB_PROT: unknown variable/,
+    );
   });
 
   it('refuses a database name that is not a plain identifier', () => {
-    expect(() => parseConfig({ CLICKHOUSE_DATABASE: 'x; DROP TABLE y' })).toThrow(/CLICKHOUSE_DATABASE/);
+    expect(() =>
+      parseConfig({ CLICKHOUSE_DATABASE: 'x; DROP TABLE y' }),
+    ).toThrow(/CLICKHOUSE_DATABASE/);
   });
 
   it('.env.example lists exactly the variables of the schema', () => {
-    const text = fs.readFileSync(path.resolve(import.meta.dirname, '../.env.example'), 'utf8');
-    const listed = [...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]).sort();
+    const text = fs.readFileSync(
+      path.resolve(import.meta.dirname, '../.env.example'),
+      'utf8',
+    );
+    const listed = [...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)]
+      .map((m) => m[1])
+      .sort();
     expect(listed).toEqual(Object.keys(envSchema.shape).sort());
   });
 });

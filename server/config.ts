@@ -35,7 +35,10 @@ export type Role = (typeof ROLES)[number];
 /** Environment variables, with what each means. */
 export const envSchema = z.object({
   /** Folder of the embedded engine's data (ignored when CLICKHOUSE_URL is set). */
-  MESHLENS_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
+  MESHLENS_DATA_DIR: z.preprocess(
+    emptyAsUndefined,
+    z.string().default('./data'),
+  ),
   /** A ClickHouse server (http(s)://host:8123). Unset: the embedded chDB engine. */
   CLICKHOUSE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   CLICKHOUSE_USER: optionalString,
@@ -63,9 +66,14 @@ export const envSchema = z.object({
       .string()
       .default('all')
       .transform((s, ctx) => {
-        const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+        const parts = s
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean);
         if (parts.length === 1 && parts[0] === 'all') return [...ROLES];
-        const bad = parts.filter((p) => !(ROLES as readonly string[]).includes(p));
+        const bad = parts.filter(
+          (p) => !(ROLES as readonly string[]).includes(p),
+        );
         if (bad.length > 0 || parts.length === 0) {
           ctx.addIssue({
             code: 'custom',
@@ -77,7 +85,10 @@ export const envSchema = z.object({
       }),
   ),
   /** Address every listener binds. Loopback by default; 0.0.0.0 to accept traffic from a mesh. */
-  MESHLENS_HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('127.0.0.1')),
+  MESHLENS_HOST: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(1).default('127.0.0.1'),
+  ),
   MESHLENS_WEB_PORT: port(3000),
   MESHLENS_OTLP_GRPC_PORT: port(4317),
   MESHLENS_OTLP_HTTP_PORT: port(4318),
@@ -86,10 +97,15 @@ export const envSchema = z.object({
   MESHLENS_MIGRATE_ON_START: bool(true),
   MESHLENS_LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
   ),
   /** json: one JSON object per line (default); pretty: for a terminal. */
-  MESHLENS_LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json', 'pretty']).default('json')),
+  MESHLENS_LOG_FORMAT: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['json', 'pretty']).default('json'),
+  ),
   /** Collector pipeline: rows per insert, longest wait before a partial batch is written. */
   MESHLENS_BATCH_MAX_ROWS: positiveInt(5000, 1_000_000),
   MESHLENS_BATCH_MAX_WAIT_MS: positiveInt(200, 60_000),
@@ -112,7 +128,10 @@ export const envSchema = z.object({
   MESHLENS_ALERTS_INTERVAL_S: positiveInt(30, 3600),
   /** Trace Meshlens itself with @opentelemetry/sdk-node (exports to OTEL_EXPORTER_OTLP_ENDPOINT). */
   MESHLENS_SELF_TRACING: bool(false),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUndefined, z.url().optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
+    emptyAsUndefined,
+    z.url().optional(),
+  ),
   /** Demo mesh: scenario file (default collectors/demo/scenarios/bookinfo.json). */
   MESHLENS_DEMO_SCENARIO: optionalString,
   /** Bearer token OTLP senders must present (HTTP `Authorization`, gRPC metadata). Unset: no auth. */
@@ -184,7 +203,9 @@ function unknownVariables(source: EnvSource): string[] {
   const known = new Set(Object.keys(envSchema.shape));
   return Object.keys(source)
     .filter((k) => k.startsWith('MESHLENS_') && !known.has(k))
-    .map((k) => `${k}: unknown variable (known ones are listed in .env.example)`);
+    .map(
+      (k) => `${k}: unknown variable (known ones are listed in .env.example)`,
+    );
 }
 
 /** Parses an environment into a Config; throws ConfigError naming every bad variable. */

@@ -15,18 +15,29 @@ async function refreshTableRows(): Promise<void> {
     query_params: { db: db.database },
     format: 'JSONEachRow',
   });
-  for (const row of await rs.json<{ name: string; total_rows: number | string }>()) {
+  for (const row of await rs.json<{
+    name: string;
+    total_rows: number | string;
+  }>()) {
     metrics().tableRows.set({ table: row.name }, Number(row.total_rows));
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
   res.end(body);
 }
 
 /** Answers the ops paths; returns false for anything else. */
-export async function handleOps(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export async function handleOps(
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   switch (path) {
@@ -34,7 +45,10 @@ export async function handleOps(req: IncomingMessage, res: ServerResponse): Prom
       try {
         await refreshTableRows();
       } catch (err) {
-        log.warn({ err: (err as Error).message }, 'could not read table sizes for /metrics');
+        log.warn(
+          { err: (err as Error).message },
+          'could not read table sizes for /metrics',
+        );
       }
       const registry = metrics().registry;
       send(res, 200, registry.contentType, await registry.metrics());
@@ -48,7 +62,9 @@ export async function handleOps(req: IncomingMessage, res: ServerResponse): Prom
       let store = 'ok';
       try {
         const db = await getDb();
-        await db.client.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then((r) => r.json());
+        await db.client
+          .query({ query: 'SELECT 1', format: 'JSONEachRow' })
+          .then((r) => r.json());
       } catch (err) {
         store = (err as Error).message;
       }
@@ -57,7 +73,11 @@ export async function handleOps(req: IncomingMessage, res: ServerResponse): Prom
         res,
         ready ? 200 : 503,
         'application/json',
-        JSON.stringify({ status: ready ? 'ready' : 'not ready', store, listeners: rt.listeners }),
+        JSON.stringify({
+          status: ready ? 'ready' : 'not ready',
+          store,
+          listeners: rt.listeners,
+        }),
       );
       return true;
     }

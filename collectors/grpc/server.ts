@@ -17,10 +17,15 @@ export async function startGrpcListener(opts: {
     'grpc.max_receive_message_length': opts.maxReceiveBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  for (const s of opts.services) server.addService(s.definition, s.implementation);
+  for (const s of opts.services)
+    server.addService(s.definition, s.implementation);
   const address = `${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`;
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(
+      address,
+      grpc.ServerCredentials.createInsecure(),
+      (err, p) => (err ? reject(err) : resolve(p)),
+    ),
   );
   return {
     url: `grpc://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,

@@ -16,7 +16,10 @@ export class HttpError extends Error {
   }
 }
 
-function decompressor(encoding: string, maxBytes: number): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
+function decompressor(
+  encoding: string,
+  maxBytes: number,
+): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
   switch (encoding) {
     case '':
     case 'identity':
@@ -29,17 +32,28 @@ function decompressor(encoding: string, maxBytes: number): zlib.Gunzip | zlib.In
     case 'br':
       return zlib.createBrotliDecompress({ maxOutputLength: maxBytes + 1 });
     default:
-      throw new HttpError(415, `unsupported Content-Encoding "${encoding}"; send gzip, deflate, br or none`);
+      throw new HttpError(
+        415,
+        `unsupported Content-Encoding "${encoding}"; send gzip, deflate, br or none`,
+      );
   }
 }
 
 /** Buffers the decoded body. Throws HttpError 413 past maxBytes, 400 on a corrupt compressed body. */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+export async function readBody(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<Buffer> {
+  const encoding = String(req.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     req.resume();
-    throw new HttpError(413, `body of ${declared} bytes is over the limit of ${maxBytes} bytes`);
+    throw new HttpError(
+      413,
+      `body of ${declared} bytes is over the limit of ${maxBytes} bytes`,
+    );
   }
   const inflate = decompressor(encoding, maxBytes);
   const source: NodeJS.ReadableStream = inflate ? req.pipe(inflate) : req;
@@ -52,17 +66,30 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
       if (size > maxBytes) {
         req.unpipe();
         req.resume();
-        throw new HttpError(413, `body is over the limit of ${maxBytes} bytes${inflate ? ' after decompression' : ''}`);
+        throw new HttpError(
+          413,
+          `body is over the limit of ${maxBytes} bytes${inflate ? ' after decompression' : ''}`,
+        );
       }
       chunks.push(buf);
     }
   } catch (err) {
     if (err instanceof HttpError) throw err;
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ERR_BUFFER_TOO_LARGE' || /maxOutputLength|too large/i.test(e.message)) {
-      throw new HttpError(413, `body is over the limit of ${maxBytes} bytes after decompression`);
+    if (
+      e.code === 'ERR_BUFFER_TOO_LARGE' ||
+      /maxOutputLength|too large/i.test(e.message)
+    ) {
+      throw new HttpError(
+        413,
+        `body is over the limit of ${maxBytes} bytes after decompression`,
+      );
     }
-    if (inflate) throw new HttpError(400, `the ${encoding} body could not be decompressed: ${e.message}`);
+    if (inflate)
+      throw new HttpError(
+        400,
+        `the ${encoding} body could not be decompressed: ${e.message}`,
+      );
     throw new HttpError(400, `the body could not be read: ${e.message}`);
   }
   return Buffer.concat(chunks, size);

@@ -10,7 +10,10 @@ import { HttpError } from './body';
 
 const log = logger('http');
 
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+) => Promise<void>;
 
 export interface Route {
   method: 'POST' | 'GET' | 'PUT';
@@ -27,9 +30,18 @@ export interface HttpListener {
   close(): Promise<void>;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -49,10 +61,17 @@ export async function startHttpListener(opts: {
     if (!route) {
       const planned = opts.planned?.[url.pathname];
       const status = planned ? 501 : byKeyHasPath(url.pathname) ? 405 : 404;
-      metrics().receiverRequests.inc({ receiver: opts.name, code: String(status) });
+      metrics().receiverRequests.inc({
+        receiver: opts.name,
+        code: String(status),
+      });
       req.resume();
       sendJson(res, status, {
-        error: planned ?? (status === 405 ? `${req.method} is not allowed on ${url.pathname}` : `nothing is served at ${url.pathname}`),
+        error:
+          planned ??
+          (status === 405
+            ? `${req.method} is not allowed on ${url.pathname}`
+            : `nothing is served at ${url.pathname}`),
         served,
       });
       return;
@@ -61,12 +80,23 @@ export async function startHttpListener(opts: {
       .handler(req, res)
       .catch((err: unknown) => {
         const status = err instanceof HttpError ? err.status : 500;
-        if (status >= 500) log.error({ err, path: url.pathname }, 'receiver failed');
+        if (status >= 500)
+          log.error({ err, path: url.pathname }, 'receiver failed');
         if (!res.headersSent) {
-          sendJson(res, status, { error: (err as Error).message }, err instanceof HttpError ? err.headers : {});
+          sendJson(
+            res,
+            status,
+            { error: (err as Error).message },
+            err instanceof HttpError ? err.headers : {},
+          );
         } else res.destroy();
       })
-      .finally(() => metrics().receiverRequests.inc({ receiver: route.receiver, code: String(res.statusCode) }));
+      .finally(() =>
+        metrics().receiverRequests.inc({
+          receiver: route.receiver,
+          code: String(res.statusCode),
+        }),
+      );
   });
   function byKeyHasPath(p: string): boolean {
     return opts.routes.some((r) => r.path === p);

@@ -15,7 +15,9 @@ export class BackpressureError extends Error {
 export class ShuttingDownError extends Error {
   override name = 'ShuttingDownError';
   constructor() {
-    super('Meshlens is shutting down; retry against another instance or after restart');
+    super(
+      'Meshlens is shutting down; retry against another instance or after restart',
+    );
   }
 }
 

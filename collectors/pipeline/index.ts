@@ -22,7 +22,12 @@ export interface Pipeline {
   /** The sink of one table (created on first use). */
   sink<Row>(table: string): TableSink<Row>;
   /** Stores a record a receiver could not use; resolves once it is durable. */
-  deadLetter(source: string, reason: string, payload: string, remote?: string): Promise<void>;
+  deadLetter(
+    source: string,
+    reason: string,
+    payload: string,
+    remote?: string,
+  ): Promise<void>;
   /** Writes everything queued (tests, and before answering a flush request). */
   flush(): Promise<void>;
   /** Refuses new rows, writes what is queued, stops the spool replayer. */
@@ -38,13 +43,21 @@ export interface PipelineOptions {
   replayIntervalMs?: number;
 }
 
-export function createPipeline({ db, config, replayIntervalMs = 5000 }: PipelineOptions): Pipeline {
+export function createPipeline({
+  db,
+  config,
+  replayIntervalMs = 5000,
+}: PipelineOptions): Pipeline {
   const spoolDir = config.env.MESHLENS_SPOOL_DIR
     ? path.resolve(config.env.MESHLENS_SPOOL_DIR)
     : path.join(config.dataDir, 'spool');
   const spool = new Spool(spoolDir, config.env.MESHLENS_SPOOL_MAX_BYTES);
   metrics().spoolBytes.set(spool.sizeBytes);
-  const writer = new ClickHouseWriter({ db, spool, maxAttempts: config.pipeline.insertMaxAttempts });
+  const writer = new ClickHouseWriter({
+    db,
+    spool,
+    maxAttempts: config.pipeline.insertMaxAttempts,
+  });
   const sinks = new Map<string, TableSink<unknown>>();
 
   const sink = <Row>(table: string): TableSink<Row> => {
@@ -73,10 +86,16 @@ export function createPipeline({ db, config, replayIntervalMs = 5000 }: Pipeline
         await writer.insertWithRetry(batch.table, batch.rows);
         await spool.remove(entry.file);
         metrics().spoolBytes.set(spool.sizeBytes);
-        log.info({ table: batch.table, rows: batch.rows.length }, 'replayed a spooled batch');
+        log.info(
+          { table: batch.table, rows: batch.rows.length },
+          'replayed a spooled batch',
+        );
       }
     } catch (err) {
-      log.debug({ err: (err as Error).message }, 'spool replay deferred: the store still fails');
+      log.debug(
+        { err: (err as Error).message },
+        'spool replay deferred: the store still fails',
+      );
     } finally {
       replaying = false;
     }
@@ -91,7 +110,9 @@ export function createPipeline({ db, config, replayIntervalMs = 5000 }: Pipeline
     writer,
     deadLetter(source, reason, payload, remote = '') {
       metrics().deadLetters.inc({ source });
-      return sink<DeadLetterRow>('dead_letters').offer([deadLetterRow(source, reason, payload, remote)]);
+      return sink<DeadLetterRow>('dead_letters').offer([
+        deadLetterRow(source, reason, payload, remote),
+      ]);
     },
     async flush() {
       await Promise.all([...sinks.values()].map((s) => s.flush()));
@@ -99,7 +120,9 @@ export function createPipeline({ db, config, replayIntervalMs = 5000 }: Pipeline
     async close() {
       clearInterval(replayTimer);
       // Dead letters last: closing other sinks may still produce some.
-      const others = [...sinks.values()].filter((s) => s.table !== 'dead_letters');
+      const others = [...sinks.values()].filter(
+        (s) => s.table !== 'dead_letters',
+      );
       await Promise.all(others.map((s) => s.close()));
       await sink('dead_letters').close();
     },

@@ -13,7 +13,10 @@ import { ClickHouseWriter } from './writer';
 
 let t: TempDb;
 beforeAll(async () => {
-  t = await tempDb({ MESHLENS_BATCH_MAX_WAIT_MS: '50', MESHLENS_BATCH_MAX_ROWS: '100' });
+  t = await tempDb({
+    MESHLENS_BATCH_MAX_WAIT_MS: '50',
+    MESHLENS_BATCH_MAX_ROWS: '100',
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -31,7 +34,9 @@ const request = (i: number, extra: Record<string, unknown> = {}) => ({
 });
 
 async function count(table: string, where = '1'): Promise<number> {
-  const [row] = await t.rows<{ n: number }>(`SELECT count() AS n FROM {db:Identifier}.${table} WHERE ${where}`);
+  const [row] = await t.rows<{ n: number }>(
+    `SELECT count() AS n FROM {db:Identifier}.${table} WHERE ${where}`,
+  );
   return Number(row?.n);
 }
 
@@ -39,25 +44,35 @@ describe('pipeline on the embedded engine', () => {
   it('acknowledges only after the rows are stored, batching many offers', async () => {
     const pipeline = createPipeline({ db: t.db, config: t.config });
     const offers = Array.from({ length: 25 }, (_, k) =>
-      pipeline.sink('mesh_requests').offer(Array.from({ length: 10 }, (_, j) => request(k * 10 + j))),
+      pipeline
+        .sink('mesh_requests')
+        .offer(Array.from({ length: 10 }, (_, j) => request(k * 10 + j))),
     );
     await offers[0];
     // the first acknowledgement means its batch is durable: its own rows must already be readable
-    expect(await count('mesh_requests', "RequestId IN ('req-0','req-9')")).toBe(2);
+    expect(await count('mesh_requests', "RequestId IN ('req-0','req-9')")).toBe(
+      2,
+    );
     await Promise.all(offers);
     expect(await count('mesh_requests', "Signal = 'test'")).toBe(250);
     await pipeline.close();
   });
 
   it('an idle sink writes at once, and rows arriving during the insert interval wait for the next batch', async () => {
-    const config = parseConfig({ MESHLENS_DATA_DIR: t.dataDir, CLICKHOUSE_DATABASE: t.db.database, MESHLENS_BATCH_MAX_WAIT_MS: '60000' });
+    const config = parseConfig({
+      MESHLENS_DATA_DIR: t.dataDir,
+      CLICKHOUSE_DATABASE: t.db.database,
+      MESHLENS_BATCH_MAX_WAIT_MS: '60000',
+    });
     const pipeline = createPipeline({ db: t.db, config });
     const sink = pipeline.sink('mesh_requests');
     // would hang for 60 s (past the test timeout) if a lone sender waited for the batch interval
     await sink.offer([request(7000, { RequestId: 'lone-1' })]);
     expect(await count('mesh_requests', "RequestId = 'lone-1'")).toBe(1);
     let acknowledged = false;
-    const second = sink.offer([request(7001, { RequestId: 'lone-2' })]).then(() => (acknowledged = true));
+    const second = sink
+      .offer([request(7001, { RequestId: 'lone-2' })])
+      .then(() => (acknowledged = true));
     await new Promise((r) => setTimeout(r, 300));
     expect(acknowledged).toBe(false);
     expect(sink.depth).toBe(1);
@@ -67,26 +82,51 @@ describe('pipeline on the embedded engine', () => {
   });
 
   it('pushes back with BackpressureError when the queue is full, and takes rows again once drained', async () => {
-    const config = parseConfig({ ...process.env, MESHLENS_DATA_DIR: t.dataDir, CLICKHOUSE_DATABASE: t.db.database, MESHLENS_QUEUE_MAX_ROWS: '10', MESHLENS_BATCH_MAX_WAIT_MS: '500', MESHLENS_BATCH_MAX_ROWS: '1000' });
+    const config = parseConfig({
+      ...process.env,
+      MESHLENS_DATA_DIR: t.dataDir,
+      CLICKHOUSE_DATABASE: t.db.database,
+      MESHLENS_QUEUE_MAX_ROWS: '10',
+      MESHLENS_BATCH_MAX_WAIT_MS: '500',
+      MESHLENS_BATCH_MAX_ROWS: '1000',
+    });
     const pipeline = createPipeline({ db: t.db, config });
     const sink = pipeline.sink('mesh_requests');
-    const first = sink.offer(Array.from({ length: 8 }, (_, i) => request(1000 + i)));
-    await expect(sink.offer(Array.from({ length: 5 }, (_, i) => request(2000 + i)))).rejects.toBeInstanceOf(BackpressureError);
+    const first = sink.offer(
+      Array.from({ length: 8 }, (_, i) => request(1000 + i)),
+    );
+    await expect(
+      sink.offer(Array.from({ length: 5 }, (_, i) => request(2000 + i))),
+    ).rejects.toBeInstanceOf(BackpressureError);
     await first;
     await sink.offer([request(3000)]);
     await pipeline.close();
-    await expect(sink.offer([request(4000)])).rejects.toBeInstanceOf(ShuttingDownError);
-    expect(await count('mesh_requests', "RequestId IN ('req-1000','req-3000')")).toBe(2);
+    await expect(sink.offer([request(4000)])).rejects.toBeInstanceOf(
+      ShuttingDownError,
+    );
+    expect(
+      await count('mesh_requests', "RequestId IN ('req-1000','req-3000')"),
+    ).toBe(2);
     expect(await count('mesh_requests', "RequestId = 'req-2000'")).toBe(0);
   });
 
   it('sends a row ClickHouse refuses to the dead letters and stores the rest of its batch', async () => {
     const pipeline = createPipeline({ db: t.db, config: t.config });
-    const rows = [request(5000), request(5001, { ResponseCode: 'not-a-number' }), request(5002)];
+    const rows = [
+      request(5000),
+      request(5001, { ResponseCode: 'not-a-number' }),
+      request(5002),
+    ];
     await pipeline.sink('mesh_requests').offer(rows);
     await pipeline.close();
-    expect(await count('mesh_requests', "RequestId IN ('req-5000','req-5002')")).toBe(2);
-    const dead = await t.rows<{ Source: string; Reason: string; Payload: string }>(
+    expect(
+      await count('mesh_requests', "RequestId IN ('req-5000','req-5002')"),
+    ).toBe(2);
+    const dead = await t.rows<{
+      Source: string;
+      Reason: string;
+      Payload: string;
+    }>(
       "SELECT Source, Reason, Payload FROM {db:Identifier}.dead_letters WHERE Payload LIKE '%req-5001%'",
     );
     expect(dead).toHaveLength(1);
@@ -99,20 +139,46 @@ describe('pipeline on the embedded engine', () => {
     const down = http.createServer((req, res) => {
       req.resume();
       res.writeHead(503, { 'x-clickhouse-exception-code': '202' });
-      res.end('Code: 202. DB::Exception: Too many simultaneous queries. (TOO_MANY_SIMULTANEOUS_QUERIES)');
+      res.end(
+        'Code: 202. DB::Exception: Too many simultaneous queries. (TOO_MANY_SIMULTANEOUS_QUERIES)',
+      );
     });
     await new Promise<void>((r) => down.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(down.address() as AddressInfo).port}`;
-    const outage = await createDb(parseConfig({ CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: t.db.database }));
+    const outage = await createDb(
+      parseConfig({ CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: t.db.database }),
+    );
     const spool = new Spool(path.join(t.dataDir, 'spool-test'), 10_000_000);
     const sleep = () => Promise.resolve();
-    const failing = new ClickHouseWriter({ db: outage, spool, maxAttempts: 3, sleep });
-    const sink = new TableSink({ table: 'mesh_requests', writer: failing, maxBatchRows: 100, maxWaitMs: 10, queueMaxRows: 1000 });
-    await sink.offer(Array.from({ length: 30 }, (_, i) => request(6000 + i, { RequestId: `outage-${i}` })));
+    const failing = new ClickHouseWriter({
+      db: outage,
+      spool,
+      maxAttempts: 3,
+      sleep,
+    });
+    const sink = new TableSink({
+      table: 'mesh_requests',
+      writer: failing,
+      maxBatchRows: 100,
+      maxWaitMs: 10,
+      queueMaxRows: 1000,
+    });
+    await sink.offer(
+      Array.from({ length: 30 }, (_, i) =>
+        request(6000 + i, { RequestId: `outage-${i}` }),
+      ),
+    );
     expect(spool.list()).toHaveLength(1);
-    expect(await count('mesh_requests', "startsWith(RequestId, 'outage-')")).toBe(0);
+    expect(
+      await count('mesh_requests', "startsWith(RequestId, 'outage-')"),
+    ).toBe(0);
 
-    const healthy = new ClickHouseWriter({ db: t.db, spool, maxAttempts: 3, sleep });
+    const healthy = new ClickHouseWriter({
+      db: t.db,
+      spool,
+      maxAttempts: 3,
+      sleep,
+    });
     for (const entry of spool.list()) {
       const batch = await spool.read(entry);
       await healthy.insertWithRetry(batch.table, batch.rows);
@@ -120,14 +186,18 @@ describe('pipeline on the embedded engine', () => {
     }
     expect(spool.list()).toHaveLength(0);
     expect(spool.sizeBytes).toBe(0);
-    expect(await count('mesh_requests', "startsWith(RequestId, 'outage-')")).toBe(30);
+    expect(
+      await count('mesh_requests', "startsWith(RequestId, 'outage-')"),
+    ).toBe(30);
     await outage.client.close();
     down.close();
   });
 
   it('refuses to spool past its cap instead of dropping data', async () => {
     const spool = new Spool(path.join(t.dataDir, 'spool-cap'), 100);
-    await expect(spool.write('mesh_requests', [request(1), request(2)])).rejects.toBeInstanceOf(SpoolFullError);
+    await expect(
+      spool.write('mesh_requests', [request(1), request(2)]),
+    ).rejects.toBeInstanceOf(SpoolFullError);
     expect(fs.readdirSync(path.join(t.dataDir, 'spool-cap'))).toEqual([]);
   });
 });

@@ -9,7 +9,9 @@ import path from 'node:path';
 export class SpoolFullError extends Error {
   override name = 'SpoolFullError';
   constructor(capBytes: number) {
-    super(`the disk spool is full (${capBytes} bytes); ClickHouse has been unreachable too long`);
+    super(
+      `the disk spool is full (${capBytes} bytes); ClickHouse has been unreachable too long`,
+    );
   }
 }
 
@@ -40,7 +42,8 @@ export class Spool {
   async write(table: string, rows: unknown[]): Promise<void> {
     const body = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
     const size = Buffer.byteLength(body);
-    if (this.bytes + size > this.capBytes) throw new SpoolFullError(this.capBytes);
+    if (this.bytes + size > this.capBytes)
+      throw new SpoolFullError(this.capBytes);
     const tableDir = path.join(this.dir, table);
     await fs.promises.mkdir(tableDir, { recursive: true });
     const name = `${Date.now()}-${process.pid}-${(sequence++).toString().padStart(6, '0')}.ndjson`;
@@ -64,10 +67,13 @@ export class Spool {
       const tableDir = path.join(this.dir, table);
       if (!fs.statSync(tableDir).isDirectory()) continue;
       for (const f of fs.readdirSync(tableDir)) {
-        if (f.endsWith('.ndjson')) out.push({ table, file: path.join(tableDir, f) });
+        if (f.endsWith('.ndjson'))
+          out.push({ table, file: path.join(tableDir, f) });
       }
     }
-    return out.sort((a, b) => path.basename(a.file).localeCompare(path.basename(b.file)));
+    return out.sort((a, b) =>
+      path.basename(a.file).localeCompare(path.basename(b.file)),
+    );
   }
 
   async read(entry: { table: string; file: string }): Promise<SpooledBatch> {

@@ -53,7 +53,10 @@ export class TableSink<Row> {
     if (this.closed) return Promise.reject(new ShuttingDownError());
     if (rows.length === 0) return Promise.resolve();
     // A request larger than the whole queue is still taken when the queue is empty, or it could never be.
-    if (this.queuedRows > 0 && this.queuedRows + rows.length > this.opts.queueMaxRows) {
+    if (
+      this.queuedRows > 0 &&
+      this.queuedRows + rows.length > this.opts.queueMaxRows
+    ) {
       return Promise.reject(new BackpressureError(this.opts.table));
     }
     return new Promise<void>((resolve, reject) => {
@@ -62,8 +65,13 @@ export class TableSink<Row> {
       this.opts.onQueueDepth?.(this.queuedRows);
       const sinceLastWrite = Date.now() - this.lastWriteAt;
       if (this.queuedRows >= this.opts.maxBatchRows) this.kick();
-      else if (!this.flushing && sinceLastWrite >= this.opts.maxWaitMs) this.kick();
-      else this.timer ??= setTimeout(() => this.kick(), Math.max(0, this.opts.maxWaitMs - sinceLastWrite));
+      else if (!this.flushing && sinceLastWrite >= this.opts.maxWaitMs)
+        this.kick();
+      else
+        this.timer ??= setTimeout(
+          () => this.kick(),
+          Math.max(0, this.opts.maxWaitMs - sinceLastWrite),
+        );
     });
   }
 
@@ -94,7 +102,10 @@ export class TableSink<Row> {
     this.flushing ??= this.drainQueue().finally(() => {
       this.flushing = undefined;
       if (this.pending.length > 0 && !this.timer) {
-        const wait = Math.max(0, this.opts.maxWaitMs - (Date.now() - this.lastWriteAt));
+        const wait = Math.max(
+          0,
+          this.opts.maxWaitMs - (Date.now() - this.lastWriteAt),
+        );
         this.timer = setTimeout(() => this.kick(), wait);
       }
     });
@@ -105,7 +116,8 @@ export class TableSink<Row> {
     let rows = 0;
     while (this.pending.length > 0) {
       const next = this.pending[0]!;
-      if (batch.length > 0 && rows + next.rows.length > this.opts.maxBatchRows) break;
+      if (batch.length > 0 && rows + next.rows.length > this.opts.maxBatchRows)
+        break;
       batch.push(this.pending.shift()!);
       rows += next.rows.length;
     }
@@ -115,14 +127,20 @@ export class TableSink<Row> {
   private async drainQueue(): Promise<void> {
     let first = true;
     // One batch now; more only while full batches wait (or a flush asks for everything).
-    while (this.pending.length > 0 && (first || this.forced || this.queuedRows >= this.opts.maxBatchRows)) {
+    while (
+      this.pending.length > 0 &&
+      (first || this.forced || this.queuedRows >= this.opts.maxBatchRows)
+    ) {
       first = false;
       this.lastWriteAt = Date.now();
       const batch = this.takeBatch();
       const rows = batch.flatMap((p) => p.rows);
       try {
         for (let i = 0; i < rows.length; i += this.opts.maxBatchRows) {
-          await this.opts.writer.write(this.opts.table, rows.slice(i, i + this.opts.maxBatchRows));
+          await this.opts.writer.write(
+            this.opts.table,
+            rows.slice(i, i + this.opts.maxBatchRows),
+          );
         }
         for (const p of batch) p.resolve();
       } catch (err) {

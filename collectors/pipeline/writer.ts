@@ -37,7 +37,10 @@ export function deadLetterRow(
     Timestamp: new Date().toISOString(),
     Source: source,
     Reason: reason.slice(0, 4096),
-    Payload: bytes > DEAD_LETTER_PAYLOAD_MAX ? payload.slice(0, DEAD_LETTER_PAYLOAD_MAX) : payload,
+    Payload:
+      bytes > DEAD_LETTER_PAYLOAD_MAX
+        ? payload.slice(0, DEAD_LETTER_PAYLOAD_MAX)
+        : payload,
     PayloadBytes: bytes,
     Remote: remote,
   };
@@ -52,7 +55,8 @@ export interface ClickHouseWriterOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const defaultSleep = (ms: number) =>
+  new Promise<void>((r) => setTimeout(r, ms));
 
 export class ClickHouseWriter implements RowWriter {
   constructor(private readonly opts: ClickHouseWriterOptions) {}
@@ -65,7 +69,10 @@ export class ClickHouseWriter implements RowWriter {
         await this.isolateBadRows(table, rows, err as Error);
         return;
       }
-      log.warn({ table, rows: rows.length, err: (err as Error).message }, 'insert failed after retries; spooling to disk');
+      log.warn(
+        { table, rows: rows.length, err: (err as Error).message },
+        'insert failed after retries; spooling to disk',
+      );
       await this.opts.spool.write(table, rows);
       metrics().ingestRows.inc({ table, outcome: 'spooled' }, rows.length);
       metrics().spoolBytes.set(this.opts.spool.sizeBytes);
@@ -91,7 +98,10 @@ export class ClickHouseWriter implements RowWriter {
       } catch (err) {
         stop();
         const permanent = isPermanentInsertError(err);
-        metrics().insertErrors.inc({ table, kind: permanent ? 'permanent' : 'retryable' });
+        metrics().insertErrors.inc({
+          table,
+          kind: permanent ? 'permanent' : 'retryable',
+        });
         if (permanent || attempt >= maxAttempts) throw err;
         const delay = base * 2 ** (attempt - 1);
         await sleep(delay + Math.random() * delay * 0.5);
@@ -99,13 +109,24 @@ export class ClickHouseWriter implements RowWriter {
     }
   }
 
-  private async isolateBadRows(table: string, rows: unknown[], err: Error): Promise<void> {
+  private async isolateBadRows(
+    table: string,
+    rows: unknown[],
+    err: Error,
+  ): Promise<void> {
     if (rows.length === 1) {
-      const row = deadLetterRow(`insert:${table}`, err.message, JSON.stringify(rows[0]));
+      const row = deadLetterRow(
+        `insert:${table}`,
+        err.message,
+        JSON.stringify(rows[0]),
+      );
       metrics().ingestRows.inc({ table, outcome: 'dead_letter' });
       metrics().deadLetters.inc({ source: `insert:${table}` });
       if (table === 'dead_letters') {
-        log.error({ err: err.message }, 'a dead letter itself could not be stored');
+        log.error(
+          { err: err.message },
+          'a dead letter itself could not be stored',
+        );
         return;
       }
       await this.write('dead_letters', [row]);

@@ -7,7 +7,10 @@ import type { Config } from '~/server/config';
 import type { Pipeline } from '../pipeline';
 import type { Route } from '../http/server';
 import { otlpHttpTraceRoutes } from './otlp/receiver-http';
-import { otlpGrpcPlaceholderServices, otlpGrpcTraceService } from './otlp/receiver-grpc';
+import {
+  otlpGrpcPlaceholderServices,
+  otlpGrpcTraceService,
+} from './otlp/receiver-grpc';
 import { zipkinRoutes } from './zipkin/receiver';
 import { remoteWriteRoutes } from './prometheus-remote-write/receiver';
 import {
@@ -52,7 +55,8 @@ export function receivers(ctx: ReceiverContext): Receivers {
     ],
     planned: {
       otlpHttp: {
-        '/v1/metrics': 'OTLP metrics are not accepted yet by this Meshlens build',
+        '/v1/metrics':
+          'OTLP metrics are not accepted yet by this Meshlens build',
       },
       zipkin: {},
     },

@@ -2,11 +2,15 @@
  * The API: every router, listed once. The app imports only the `AppRouter` type from here
  * (`import type`), and reaches the routers over HTTP at /api/trpc.
  */
+import { servicesRouter } from './routers/services';
 import { statusRouter } from './routers/status';
+import { topologyRouter } from './routers/topology';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
   status: statusRouter,
+  topology: topologyRouter,
+  services: servicesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -30,8 +30,11 @@ export async function createDb(config: Config): Promise<Db> {
     const url = new URL(config.clickhouseUrl);
     const client = createClient({
       url: `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`,
-      username: config.env.CLICKHOUSE_USER ?? (decodeURIComponent(url.username) || 'default'),
-      password: config.env.CLICKHOUSE_PASSWORD ?? decodeURIComponent(url.password),
+      username:
+        config.env.CLICKHOUSE_USER ??
+        (decodeURIComponent(url.username) || 'default'),
+      password:
+        config.env.CLICKHOUSE_PASSWORD ?? decodeURIComponent(url.password),
       clickhouse_settings: commonSettings,
       request_timeout: 60_000,
     });
@@ -48,7 +51,9 @@ export async function createDb(config: Config): Promise<Db> {
   const { createChdbConnection } = await import('chdb/connection');
   // chdb re-exports the Connection type from its own copy of @clickhouse/client-common; the two
   // declarations are the same interface, so the cast only bridges the duplicate type identity.
-  const connection = createChdbConnection({ path: config.dataDir }) as unknown as NonNullable<
+  const connection = createChdbConnection({
+    path: config.dataDir,
+  }) as unknown as NonNullable<
     Parameters<typeof createClient>[0]
   >['connection'];
   const client = createClient({

@@ -17,7 +17,8 @@ afterAll(async () => {
 
 function copyMigrations(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlens-migrations-'));
-  for (const f of fs.readdirSync(MIGRATIONS_DIR)) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+  for (const f of fs.readdirSync(MIGRATIONS_DIR))
+    fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
   return dir;
 }
 
@@ -30,7 +31,11 @@ describe('migrations on the embedded engine', () => {
       'SELECT version, checksum FROM {db:Identifier}.meshlens_migrations ORDER BY version',
     );
     expect(ledger.map((r) => r.checksum)).toEqual(files.map((f) => f.checksum));
-    const tables = (await t.rows<{ name: string }>('SELECT name FROM system.tables WHERE database = {db:String}')).map((r) => r.name);
+    const tables = (
+      await t.rows<{ name: string }>(
+        'SELECT name FROM system.tables WHERE database = {db:String}',
+      )
+    ).map((r) => r.name);
     for (const name of [
       'otel_traces',
       'otel_traces_trace_id_ts',
@@ -58,7 +63,10 @@ describe('migrations on the embedded engine', () => {
 
   it('refuses an applied migration that was edited, naming the file', async () => {
     const dir = copyMigrations();
-    fs.appendFileSync(path.join(dir, '0002_mesh_requests.sql'), '\n-- an innocent edit\n');
+    fs.appendFileSync(
+      path.join(dir, '0002_mesh_requests.sql'),
+      '\n-- an innocent edit\n',
+    );
     await expect(migrate(t.db, t.config.ttlDays, { dir })).rejects.toThrow(
       /0002_mesh_requests\.sql was edited after it was applied/,
     );
@@ -84,37 +92,86 @@ describe('migrations on the embedded engine', () => {
 
   it('the access-log materialized view fills the edge rollups', async () => {
     const base = {
-      Kind: 'http', Signal: 'file', SourceWorkload: 'productpage-v1', SourceNamespace: 'bookinfo',
-      DestinationWorkload: 'reviews-v1', DestinationNamespace: 'bookinfo', DestinationService: 'reviews',
-      Protocol: 'http', ResponseCode: 200, Mtls: 'yes',
+      Kind: 'http',
+      Signal: 'file',
+      SourceWorkload: 'productpage-v1',
+      SourceNamespace: 'bookinfo',
+      DestinationWorkload: 'reviews-v1',
+      DestinationNamespace: 'bookinfo',
+      DestinationService: 'reviews',
+      Protocol: 'http',
+      ResponseCode: 200,
+      Mtls: 'yes',
     };
     await t.db.client.insert({
       table: `${t.db.database}.mesh_requests`,
       format: 'JSONEachRow',
       values: [
-        { ...base, Timestamp: '2026-11-24 10:00:01.000', Reporter: 'outbound', DurationMs: 3 },
-        { ...base, Timestamp: '2026-11-24 10:00:02.000', Reporter: 'inbound', DurationMs: 2 },
-        { ...base, Timestamp: '2026-11-24 10:00:03.000', Reporter: 'outbound', DurationMs: 40, ResponseCode: 503, ResponseFlags: ['UO'] },
+        {
+          ...base,
+          Timestamp: '2026-11-24 10:00:01.000',
+          Reporter: 'outbound',
+          DurationMs: 3,
+        },
+        {
+          ...base,
+          Timestamp: '2026-11-24 10:00:02.000',
+          Reporter: 'inbound',
+          DurationMs: 2,
+        },
+        {
+          ...base,
+          Timestamp: '2026-11-24 10:00:03.000',
+          Reporter: 'outbound',
+          DurationMs: 40,
+          ResponseCode: 503,
+          ResponseFlags: ['UO'],
+        },
       ],
     });
-    const rows = await t.rows<{ Reporter: string; requests: number; errors: number; buckets: Record<string, number> }>(
+    const rows = await t.rows<{
+      Reporter: string;
+      requests: number;
+      errors: number;
+      buckets: Record<string, number>;
+    }>(
       `SELECT Reporter, sum(Requests) AS requests, sumIf(Requests, ResponseCode >= 500) AS errors,
               sumMap(DurationBuckets) AS buckets
        FROM {db:Identifier}.edge_rollups_1m GROUP BY Reporter ORDER BY Reporter`,
     );
     expect(rows).toEqual([
-      { Reporter: 'destination', requests: 1, errors: 0, buckets: { '5000': 1 } },
-      { Reporter: 'source', requests: 2, errors: 1, buckets: { '5000': 1, '50000': 1 } },
+      {
+        Reporter: 'destination',
+        requests: 1,
+        errors: 0,
+        buckets: { '5000': 1 },
+      },
+      {
+        Reporter: 'source',
+        requests: 2,
+        errors: 1,
+        buckets: { '5000': 1, '50000': 1 },
+      },
     ]);
   });
 });
 
 describe('cluster mode', () => {
   it('renders ON CLUSTER, Replicated*MergeTree and Distributed DDL that the engine parses', async () => {
-    const opts = { database: 'meshlens', cluster: 'meshlens', ttlDays: t.config.ttlDays };
-    const statements = readMigrations().flatMap((f) => renderMigration(f.sql, opts));
-    expect(statements.some((s) => s.includes('ReplicatedMergeTree('))).toBe(true);
-    expect(statements.some((s) => s.includes('ENGINE = Distributed('))).toBe(true);
+    const opts = {
+      database: 'meshlens',
+      cluster: 'meshlens',
+      ttlDays: t.config.ttlDays,
+    };
+    const statements = readMigrations().flatMap((f) =>
+      renderMigration(f.sql, opts),
+    );
+    expect(statements.some((s) => s.includes('ReplicatedMergeTree('))).toBe(
+      true,
+    );
+    expect(statements.some((s) => s.includes('ENGINE = Distributed('))).toBe(
+      true,
+    );
     expect(statements.every((s) => s.includes('ON CLUSTER'))).toBe(true);
     for (const statement of statements) {
       const rs = await t.db.client.query({
@@ -129,7 +186,10 @@ describe('cluster mode', () => {
 
   it('formatQuery really rejects broken DDL (so the check above can fail)', async () => {
     await expect(
-      t.db.client.query({ query: 'SELECT formatQuery({q:String})', query_params: { q: 'CREATE TABLE x ON CLUSTER (' } }),
+      t.db.client.query({
+        query: 'SELECT formatQuery({q:String})',
+        query_params: { q: 'CREATE TABLE x ON CLUSTER (' },
+      }),
     ).rejects.toThrow(/Syntax error/i);
   });
 });

@@ -72,7 +72,10 @@ export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
   return out;
 }
 
-export function renderOptions(db: Db, ttlDays: Record<string, number>): RenderOptions {
+export function renderOptions(
+  db: Db,
+  ttlDays: Record<string, number>,
+): RenderOptions {
   return { database: db.database, cluster: db.cluster, ttlDays };
 }
 
@@ -83,8 +86,16 @@ async function appliedMigrations(db: Db): Promise<AppliedMigration[]> {
     query_params: { db: db.database },
     format: 'JSONEachRow',
   });
-  const rows = await rs.json<{ version: number | string; name: string; checksum: string }>();
-  return rows.map((r) => ({ version: Number(r.version), name: r.name, checksum: r.checksum }));
+  const rows = await rs.json<{
+    version: number | string;
+    name: string;
+    checksum: string;
+  }>();
+  return rows.map((r) => ({
+    version: Number(r.version),
+    name: r.name,
+    checksum: r.checksum,
+  }));
 }
 
 export interface MigrateResult {
@@ -144,7 +155,9 @@ export async function migrate(
     }
     await db.client.insert({
       table: `${db.database}.meshlens_migrations`,
-      values: [{ version: file.version, name: file.name, checksum: file.checksum }],
+      values: [
+        { version: file.version, name: file.name, checksum: file.checksum },
+      ],
       format: 'JSONEachRow',
     });
     result.applied.push(file.name);

@@ -1,17 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { readMigrations } from './migrate';
-import { renderMigration, renderStatement, splitStatements } from './render-sql';
+import {
+  renderMigration,
+  renderStatement,
+  splitStatements,
+} from './render-sql';
 
-const ttlDays = { spans: 7, requests: 7, metrics: 15, rollups: 30, deadLetters: 7 };
+const ttlDays = {
+  spans: 7,
+  requests: 7,
+  metrics: 15,
+  rollups: 30,
+  deadLetters: 7,
+};
 const single = { database: 'meshlens', ttlDays };
 const cluster = { database: 'meshlens', cluster: 'prod', ttlDays };
 
 describe('migration rendering', () => {
   it('splits statements at line-ending semicolons and drops comment-only chunks', () => {
-    expect(splitStatements("-- a\nSELECT 1;\nSELECT ';' ;\n-- only a comment\n")).toEqual([
-      '-- a\nSELECT 1',
-      "SELECT ';'",
-    ]);
+    expect(
+      splitStatements("-- a\nSELECT 1;\nSELECT ';' ;\n-- only a comment\n"),
+    ).toEqual(['-- a\nSELECT 1', "SELECT ';'"]);
   });
 
   it('renders a single-node table as plain MergeTree with no cluster clause', () => {
@@ -39,27 +48,37 @@ describe('migration rendering', () => {
       'CREATE TABLE IF NOT EXISTS {{global:rules}}{{on_cluster}} (x UInt8) ENGINE = {{global_engine:MergeTree()}} ORDER BY x',
       cluster,
     );
-    expect(sql).toContain("ReplicatedMergeTree('/clickhouse/tables/meshlens/meshlens/rules', '{replica}')");
+    expect(sql).toContain(
+      "ReplicatedMergeTree('/clickhouse/tables/meshlens/meshlens/rules', '{replica}')",
+    );
     expect(sql).toContain('`meshlens`.`rules` ON CLUSTER');
   });
 
   it('emits Distributed tables only on a cluster', () => {
     expect(renderMigration('{{distributed:t|rand()}};', single)).toEqual([]);
-    expect(renderMigration('{{distributed:t|cityHash64(id)}};', cluster)).toEqual([
+    expect(
+      renderMigration('{{distributed:t|cityHash64(id)}};', cluster),
+    ).toEqual([
       "CREATE TABLE IF NOT EXISTS `meshlens`.`t` ON CLUSTER `prod` AS `meshlens`.`t_local` ENGINE = Distributed('prod', 'meshlens', 't_local', cityHash64(id))",
     ]);
   });
 
   it('refuses unknown placeholders and TTL keys', () => {
-    expect(() => renderStatement('SELECT {{nope}}', single)).toThrow(/unknown placeholder/);
-    expect(() => renderStatement('SELECT {{ttl_days:forever}}', single)).toThrow(/unknown TTL key/);
+    expect(() => renderStatement('SELECT {{nope}}', single)).toThrow(
+      /unknown placeholder/,
+    );
+    expect(() =>
+      renderStatement('SELECT {{ttl_days:forever}}', single),
+    ).toThrow(/unknown TTL key/);
   });
 
   it('every migration statement is idempotent (IF NOT EXISTS) and uses no raw database name', () => {
     for (const file of readMigrations()) {
       for (const statement of renderMigration(file.sql, single)) {
         if (/^\s*(--[^\n]*\n\s*)*CREATE/i.test(statement)) {
-          expect(statement, `${file.name}: ${statement.slice(0, 80)}`).toMatch(/IF NOT EXISTS/);
+          expect(statement, `${file.name}: ${statement.slice(0, 80)}`).toMatch(
+            /IF NOT EXISTS/,
+          );
         }
       }
       expect(file.sql, file.name).not.toMatch(/\bmeshlens\./);

@@ -28,7 +28,8 @@ export class MigrationRenderError extends Error {
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function quoteIdent(name: string): string {
-  if (!identifier.test(name)) throw new MigrationRenderError(`bad identifier "${name}"`);
+  if (!identifier.test(name))
+    throw new MigrationRenderError(`bad identifier "${name}"`);
   return `\`${name}\``;
 }
 
@@ -46,7 +47,10 @@ export function splitStatements(sql: string): string[] {
 
 /** The storage table a CREATE TABLE statement defines, needed to name its replication path. */
 function definedLocalTable(statement: string): string | undefined {
-  const m = /CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?\{\{(?:local|global):(\w+)\}\}/i.exec(statement);
+  const m =
+    /CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?\{\{(?:local|global):(\w+)\}\}/i.exec(
+      statement,
+    );
   return m?.[1];
 }
 
@@ -57,17 +61,26 @@ function renderEngine(
   global: boolean,
 ): string {
   const m = /^(\w*MergeTree)\((.*)\)$/s.exec(spec.trim());
-  if (!m) throw new MigrationRenderError(`engine "${spec}" is not a *MergeTree(...) engine`);
+  if (!m)
+    throw new MigrationRenderError(
+      `engine "${spec}" is not a *MergeTree(...) engine`,
+    );
   const [, engine, args] = m as unknown as [string, string, string];
   if (!opts.cluster) return `${engine}(${args})`;
   if (!table) {
-    throw new MigrationRenderError(`{{engine:...}} outside a CREATE TABLE {{local:NAME}} statement`);
+    throw new MigrationRenderError(
+      `{{engine:...}} outside a CREATE TABLE {{local:NAME}} statement`,
+    );
   }
   const stored = global ? table : `${table}_local`;
   const zkPath = global
     ? `/clickhouse/tables/meshlens/${opts.database}/${stored}`
     : `/clickhouse/tables/{shard}/${opts.database}/${stored}`;
-  const replicatedArgs = [quoteString(zkPath), quoteString('{replica}'), args.trim()]
+  const replicatedArgs = [
+    quoteString(zkPath),
+    quoteString('{replica}'),
+    args.trim(),
+  ]
     .filter((a) => a.length > 0)
     .join(', ');
   return `Replicated${engine}(${replicatedArgs})`;
@@ -75,7 +88,8 @@ function renderEngine(
 
 function renderDistributed(spec: string, opts: RenderOptions): string {
   const [name, expr] = spec.split('|').map((s) => s.trim());
-  if (!name || !expr) throw new MigrationRenderError(`{{distributed:${spec}}} needs NAME|EXPR`);
+  if (!name || !expr)
+    throw new MigrationRenderError(`{{distributed:${spec}}} needs NAME|EXPR`);
   if (!opts.cluster) return '';
   const db = quoteIdent(opts.database);
   return (
@@ -87,36 +101,43 @@ function renderDistributed(spec: string, opts: RenderOptions): string {
 }
 
 /** Renders one statement; returns '' when it does not apply in this mode. */
-export function renderStatement(statement: string, opts: RenderOptions): string {
+export function renderStatement(
+  statement: string,
+  opts: RenderOptions,
+): string {
   const trimmed = statement.trim();
   const whole = /^\{\{distributed:([^}]*)\}\}$/.exec(trimmed);
   if (whole) return renderDistributed(whole[1] ?? '', opts);
   const table = definedLocalTable(trimmed);
   const db = quoteIdent(opts.database);
-  return trimmed.replace(/\{\{(\w+)(?::([^}]*))?\}\}/g, (_all, key: string, arg?: string) => {
-    switch (key) {
-      case 'db':
-        return db;
-      case 'on_cluster':
-        return opts.cluster ? ` ON CLUSTER ${quoteIdent(opts.cluster)}` : '';
-      case 'local':
-        return `${db}.${quoteIdent(opts.cluster ? `${arg}_local` : String(arg))}`;
-      case 'table':
-      case 'global':
-        return `${db}.${quoteIdent(String(arg))}`;
-      case 'engine':
-        return renderEngine(String(arg), table, opts, false);
-      case 'global_engine':
-        return renderEngine(String(arg), table, opts, true);
-      case 'ttl_days': {
-        const days = opts.ttlDays[String(arg)];
-        if (days === undefined) throw new MigrationRenderError(`unknown TTL key "${arg}"`);
-        return String(days);
+  return trimmed.replace(
+    /\{\{(\w+)(?::([^}]*))?\}\}/g,
+    (_all, key: string, arg?: string) => {
+      switch (key) {
+        case 'db':
+          return db;
+        case 'on_cluster':
+          return opts.cluster ? ` ON CLUSTER ${quoteIdent(opts.cluster)}` : '';
+        case 'local':
+          return `${db}.${quoteIdent(opts.cluster ? `${arg}_local` : String(arg))}`;
+        case 'table':
+        case 'global':
+          return `${db}.${quoteIdent(String(arg))}`;
+        case 'engine':
+          return renderEngine(String(arg), table, opts, false);
+        case 'global_engine':
+          return renderEngine(String(arg), table, opts, true);
+        case 'ttl_days': {
+          const days = opts.ttlDays[String(arg)];
+          if (days === undefined)
+            throw new MigrationRenderError(`unknown TTL key "${arg}"`);
+          return String(days);
+        }
+        default:
+          throw new MigrationRenderError(`unknown placeholder {{${key}}}`);
       }
-      default:
-        throw new MigrationRenderError(`unknown placeholder {{${key}}}`);
-    }
-  });
+    },
+  );
 }
 
 /** Renders a whole migration file into the statements to run, in order. */

@@ -4,11 +4,16 @@
  */
 import client from 'prom-client';
 
-const holder = globalThis as unknown as { __meshlensMetrics?: ReturnType<typeof create> };
+const holder = globalThis as unknown as {
+  __meshlensMetrics?: ReturnType<typeof create>;
+};
 
 function create() {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: 'meshlens_process_' });
+  client.collectDefaultMetrics({
+    register: registry,
+    prefix: 'meshlens_process_',
+  });
   return {
     registry,
     ingestRows: new client.Counter({

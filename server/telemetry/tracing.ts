@@ -8,10 +8,13 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Config } from '../config';
 
 export function startSelfTracing(config: Config): () => Promise<void> {
-  const base = config.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318';
+  const base =
+    config.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318';
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': 'meshlens' }),
-    traceExporter: new OTLPTraceExporter({ url: `${base.replace(/\/$/, '')}/v1/traces` }),
+    traceExporter: new OTLPTraceExporter({
+      url: `${base.replace(/\/$/, '')}/v1/traces`,
+    }),
     instrumentations: [],
   });
   sdk.start();

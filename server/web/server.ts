@@ -2,8 +2,9 @@
  * The web listener: one Node http server in the same process (and module graph) as the
  * collectors. It answers, in order:
  *   1. whatever `opts.handle` claims (/metrics, /healthz, /readyz, wired by server/main.ts);
- *   2. `/api/trpc/*` with the tRPC routers, so they share the process's one ClickHouse client;
- *   3. everything else with Next.js (the client-rendered UI), production mode unless `dev`.
+ *   2. `/api/v1/*`, the stable JSON read API (server/api/v1/router.ts);
+ *   3. `/api/trpc/*` with the tRPC routers, so they share the process's one ClickHouse client;
+ *   4. everything else with Next.js (the client-rendered UI), production mode unless `dev`.
  * Until Next is ready, page requests get a 503 page that reloads itself.
  * Production mode needs a build in .next: server/main.ts runs `ensureWebBuild()` (server/build-web.ts)
  * before calling startWeb.
@@ -15,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter } from '../api/root';
+import { handleApiV1 } from '../api/v1/router';
 import { createTRPCContext } from '../api/trpc';
 import { logger } from '../log';
 
@@ -148,6 +150,7 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
     void (async () => {
       try {
         if (opts.handle && (await opts.handle(req, res))) return;
+        if (await handleApiV1(req, res)) return;
         const pathname = (req.url ?? '/').split('?')[0] ?? '/';
         if (pathname.startsWith(TRPC_PREFIX)) {
           trpcHandler(req, res);

@@ -106,11 +106,15 @@ export async function startApp(
   const dataDir =
     env.MESHLENS_DATA_DIR ??
     fs.mkdtempSync(path.join(os.tmpdir(), 'meshlens-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
-    cwd: REPO_ROOT,
-    env: childEnv(dataDir, env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/main.ts', ...args],
+    {
+      cwd: REPO_ROOT,
+      env: childEnv(dataDir, env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 

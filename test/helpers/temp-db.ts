@@ -14,7 +14,10 @@ export interface TempDb {
   config: Config;
   dataDir: string;
   /** Runs a query with parameters and returns its rows. */
-  rows<T = Record<string, unknown>>(query: string, params?: Record<string, unknown>): Promise<T[]>;
+  rows<T = Record<string, unknown>>(
+    query: string,
+    params?: Record<string, unknown>,
+  ): Promise<T[]>;
   close(): Promise<void>;
 }
 

@@ -1,8 +1,14 @@
 import type { Metadata } from 'next';
-import { ViewEmptyState } from '../../_features/empty-views/ViewEmptyState';
+import { Suspense } from 'react';
+import { Skeleton } from '../../_components/Skeleton';
+import { ServicesView } from '../../_features/services/ServicesView';
 
 export const metadata: Metadata = { title: 'Services' };
 
 export default function ServicesPage() {
-  return <ViewEmptyState view="services" />;
+  return (
+    <Suspense fallback={<Skeleton lines={8} label="Loading the services" />}>
+      <ServicesView />
+    </Suspense>
+  );
 }

@@ -13,15 +13,22 @@ const TWO_POW_32 = 4294967296;
 export function int64ToString(v: OtlpInt64 | null | undefined): string {
   if (v === null || v === undefined) return '0';
   if (typeof v === 'string') return /^-?\d+$/.test(v) ? v : '0';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(Math.trunc(v)) : '0';
+  if (typeof v === 'number')
+    return Number.isFinite(v) ? String(Math.trunc(v)) : '0';
   const { high, low } = v;
   // Exact as a double while |value| < 2^53, i.e. high in [-2^21, 2^21).
-  if (high >= -2097152 && high < 2097152) return String(high * TWO_POW_32 + (low >>> 0));
-  return BigInt.asIntN(64, (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0)).toString();
+  if (high >= -2097152 && high < 2097152)
+    return String(high * TWO_POW_32 + (low >>> 0));
+  return BigInt.asIntN(
+    64,
+    (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0),
+  ).toString();
 }
 
 function bytesToBase64(b: Uint8Array | string): string {
-  return typeof b === 'string' ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+  return typeof b === 'string'
+    ? b
+    : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 }
 
 /** Which AnyValue member is set: protobufjs names it in `value`; JSON has only that key. */
@@ -57,14 +64,21 @@ function anyValueToJson(v: OtlpAnyValue | null | undefined): string {
       return int64ToString(v.intValue);
     case 'doubleValue': {
       const d = Number(v.doubleValue);
-      return Number.isFinite(d) ? String(d) : JSON.stringify(doubleText(v.doubleValue));
+      return Number.isFinite(d)
+        ? String(d)
+        : JSON.stringify(doubleText(v.doubleValue));
     }
     case 'bytesValue':
       return JSON.stringify(bytesToBase64(v.bytesValue ?? ''));
     case 'arrayValue':
       return `[${listOf(v.arrayValue?.values).map(anyValueToJson).join(',')}]`;
     case 'kvlistValue':
-      return `{${listOf(v.kvlistValue?.values).map((kv) => `${JSON.stringify(String(kv?.key ?? ''))}:${anyValueToJson(kv?.value)}`).join(',')}}`;
+      return `{${listOf(v.kvlistValue?.values)
+        .map(
+          (kv) =>
+            `${JSON.stringify(String(kv?.key ?? ''))}:${anyValueToJson(kv?.value)}`,
+        )
+        .join(',')}}`;
     default:
       return 'null';
   }
@@ -93,11 +107,14 @@ export function anyValueToString(v: OtlpAnyValue | null | undefined): string {
 }
 
 /** Attributes to a string map; a repeated key keeps its last value. */
-export function attributesToMap(attrs: OtlpKeyValue[] | null | undefined): StringMap {
+export function attributesToMap(
+  attrs: OtlpKeyValue[] | null | undefined,
+): StringMap {
   const out: StringMap = {};
   if (!Array.isArray(attrs)) return out;
   for (const kv of attrs) {
-    if (kv && typeof kv.key === 'string' && kv.key) out[kv.key] = anyValueToString(kv.value);
+    if (kv && typeof kv.key === 'string' && kv.key)
+      out[kv.key] = anyValueToString(kv.value);
   }
   return out;
 }
@@ -107,12 +124,18 @@ export function attributesToMap(attrs: OtlpKeyValue[] | null | undefined): Strin
  * base64 that standard proto JSON tools (Tempo's API) emit. '' for an empty id, undefined when
  * it is none of these or all zeros.
  */
-export function idToHex(v: OtlpId | null | undefined, bytes: number): string | undefined {
+export function idToHex(
+  v: OtlpId | null | undefined,
+  bytes: number,
+): string | undefined {
   if (v === null || v === undefined || v.length === 0) return '';
   let hex: string | undefined;
   if (typeof v !== 'string') {
     // Buffer's native hex is faster than a JS loop for the Buffers protobufjs gives on Node.
-    hex = v.length === bytes ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') : undefined;
+    hex =
+      v.length === bytes
+        ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')
+        : undefined;
   } else {
     hex = normalizeHexId(v, bytes * 2);
     if (hex === undefined && /^[A-Za-z0-9+/_-]+=*$/.test(v)) {

@@ -10,48 +10,107 @@ const span = {
   kind: 3,
   startTimeUnixNano: '1795514400000000001',
   endTimeUnixNano: '1795514400000000101',
-  events: [{ timeUnixNano: '1795514400000000050', name: 'e', attributes: [{ key: 'n', value: { intValue: '7' } }] }],
-  links: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' }],
+  events: [
+    {
+      timeUnixNano: '1795514400000000050',
+      name: 'e',
+      attributes: [{ key: 'n', value: { intValue: '7' } }],
+    },
+  ],
+  links: [
+    { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' },
+  ],
   status: { code: 2, message: 'boom' },
 };
-const request = (spans: unknown[], resource = [{ key: 'service.name', value: { stringValue: 'svc' } }]) => ({
-  resourceSpans: [{ resource: { attributes: resource }, scopeSpans: [{ scope: { name: 'lib', version: '1' }, spans }] }],
+const request = (
+  spans: unknown[],
+  resource = [{ key: 'service.name', value: { stringValue: 'svc' } }],
+) => ({
+  resourceSpans: [
+    {
+      resource: { attributes: resource },
+      scopeSpans: [{ scope: { name: 'lib', version: '1' }, spans }],
+    },
+  ],
 });
 
 describe('normalizeOtlpTraces', () => {
   it('maps an OTLP/JSON span to an otel_traces row', () => {
-    const { rows, rejected } = normalizeOtlpTraces(decodeOtlpJson(Buffer.from(JSON.stringify(request([span])))));
+    const { rows, rejected } = normalizeOtlpTraces(
+      decodeOtlpJson(Buffer.from(JSON.stringify(request([span])))),
+    );
     expect(rejected).toEqual([]);
     expect(rows[0]).toMatchObject({
-      TraceId: '5b8efff798038103d269b633813fc60c', SpanId: 'eee19b7ec3c1b174', ParentSpanId: '',
-      Timestamp: '2026-11-24 10:00:00.000000001', Duration: 100, SpanKind: 'Client', ServiceName: 'svc',
-      ScopeName: 'lib', ScopeVersion: '1', StatusCode: 'Error', StatusMessage: 'boom',
-      'Events.Timestamp': ['2026-11-24 10:00:00.000000050'], 'Events.Name': ['e'], 'Events.Attributes': [{ n: '7' }],
-      'Links.TraceId': ['0af7651916cd43dd8448eb211c80319c'], 'Links.SpanId': ['b7ad6b7169203331'],
+      TraceId: '5b8efff798038103d269b633813fc60c',
+      SpanId: 'eee19b7ec3c1b174',
+      ParentSpanId: '',
+      Timestamp: '2026-11-24 10:00:00.000000001',
+      Duration: 100,
+      SpanKind: 'Client',
+      ServiceName: 'svc',
+      ScopeName: 'lib',
+      ScopeVersion: '1',
+      StatusCode: 'Error',
+      StatusMessage: 'boom',
+      'Events.Timestamp': ['2026-11-24 10:00:00.000000050'],
+      'Events.Name': ['e'],
+      'Events.Attributes': [{ n: '7' }],
+      'Links.TraceId': ['0af7651916cd43dd8448eb211c80319c'],
+      'Links.SpanId': ['b7ad6b7169203331'],
     });
   });
 
   it('gives the same row for the same span sent as protobuf', () => {
-    const pb = ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({
-      resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] }, scopeSpans: [{ scope: { name: 'lib', version: '1' }, spans: [{
-        ...span,
-        traceId: Buffer.from(span.traceId, 'hex'), spanId: Buffer.from(span.spanId, 'hex'),
-        links: [{ traceId: Buffer.from(span.links[0]!.traceId, 'hex'), spanId: Buffer.from(span.links[0]!.spanId, 'hex') }],
-      }] }] }],
-    })).finish();
-    const fromJson = normalizeOtlpTraces(decodeOtlpJson(Buffer.from(JSON.stringify(request([span]))))).rows[0];
-    expect(normalizeOtlpTraces(decodeOtlpProtobuf(pb)).rows[0]).toEqual(fromJson);
+    const pb = ExportTraceServiceRequest.encode(
+      ExportTraceServiceRequest.fromObject({
+        resourceSpans: [
+          {
+            resource: {
+              attributes: [
+                { key: 'service.name', value: { stringValue: 'svc' } },
+              ],
+            },
+            scopeSpans: [
+              {
+                scope: { name: 'lib', version: '1' },
+                spans: [
+                  {
+                    ...span,
+                    traceId: Buffer.from(span.traceId, 'hex'),
+                    spanId: Buffer.from(span.spanId, 'hex'),
+                    links: [
+                      {
+                        traceId: Buffer.from(span.links[0]!.traceId, 'hex'),
+                        spanId: Buffer.from(span.links[0]!.spanId, 'hex'),
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    ).finish();
+    const fromJson = normalizeOtlpTraces(
+      decodeOtlpJson(Buffer.from(JSON.stringify(request([span])))),
+    ).rows[0];
+    expect(normalizeOtlpTraces(decodeOtlpProtobuf(pb)).rows[0]).toEqual(
+      fromJson,
+    );
   });
 
   it('rejects bad spans with a reason and keeps the rest', () => {
-    const { rows, rejected } = normalizeOtlpTraces(request([
-      span,
-      { ...span, traceId: 'abcd' },
-      { ...span, spanId: '0000000000000000' },
-      { ...span, parentSpanId: 'xyz' },
-      { ...span, startTimeUnixNano: '0' },
-      'not a span',
-    ]) as never);
+    const { rows, rejected } = normalizeOtlpTraces(
+      request([
+        span,
+        { ...span, traceId: 'abcd' },
+        { ...span, spanId: '0000000000000000' },
+        { ...span, parentSpanId: 'xyz' },
+        { ...span, startTimeUnixNano: '0' },
+        'not a span',
+      ]) as never,
+    );
     expect(rows).toHaveLength(1);
     expect(rejected.map((r) => r.reason)).toEqual([
       'trace_id is not 16 non-zero bytes',
@@ -63,8 +122,16 @@ describe('normalizeOtlpTraces', () => {
   });
 
   it('names a service-less resource after its Istio canonical service', () => {
-    const istio = { ...span, attributes: [{ key: 'istio.canonical_service', value: { stringValue: 'reviews' } }, { key: 'istio.namespace', value: { stringValue: 'bookinfo' } }] };
-    expect(normalizeOtlpTraces(request([istio], []) as never).rows[0]?.ServiceName).toBe('reviews.bookinfo');
+    const istio = {
+      ...span,
+      attributes: [
+        { key: 'istio.canonical_service', value: { stringValue: 'reviews' } },
+        { key: 'istio.namespace', value: { stringValue: 'bookinfo' } },
+      ],
+    };
+    expect(
+      normalizeOtlpTraces(request([istio], []) as never).rows[0]?.ServiceName,
+    ).toBe('reviews.bookinfo');
   });
 
   it('tolerates enum names from standard proto JSON', () => {
@@ -81,7 +148,11 @@ describe('decoders', () => {
     expect(otlpEncodingOf('text/plain')).toBeUndefined();
   });
   it('throws DecodeError for bodies that are not requests', () => {
-    expect(() => decodeOtlpJson(Buffer.from('[1]'))).toThrow(/not an OTLP\/JSON/);
-    expect(() => decodeOtlpProtobuf(Buffer.from('garbage garbage'))).toThrow(/not an OTLP/);
+    expect(() => decodeOtlpJson(Buffer.from('[1]'))).toThrow(
+      /not an OTLP\/JSON/,
+    );
+    expect(() => decodeOtlpProtobuf(Buffer.from('garbage garbage'))).toThrow(
+      /not an OTLP/,
+    );
   });
 });

@@ -13,12 +13,21 @@ import {
   type StatusCodeName,
   type StringMap,
 } from '../traces-shared/span-row';
-import { durationNs, formatDateTime64, isZeroTime, unixNanosParts } from '../traces-shared/time';
+import {
+  durationNs,
+  formatDateTime64,
+  isZeroTime,
+  unixNanosParts,
+} from '../traces-shared/time';
 import { attributesToMap, idToHex } from './any-value';
 import type { OtlpEvent, OtlpExportRequest, OtlpLink, OtlpSpan } from './wire';
 
 /** An enum given as an int or (tolerated) as its proto name, e.g. "SPAN_KIND_CLIENT" -> 3. */
-function enumIndex(v: number | string | null | undefined, prefix: string, names: readonly string[]): number {
+function enumIndex(
+  v: number | string | null | undefined,
+  prefix: string,
+  names: readonly string[],
+): number {
   if (typeof v === 'number') return v;
   if (typeof v !== 'string' || v === '') return 0;
   if (/^\d+$/.test(v)) return Number(v);
@@ -27,12 +36,22 @@ function enumIndex(v: number | string | null | undefined, prefix: string, names:
   return i < 0 ? 0 : i;
 }
 
-export function spanKindName(kind: number | string | null | undefined): SpanKindName {
-  return SPAN_KIND_NAMES[enumIndex(kind, 'SPAN_KIND_', SPAN_KIND_NAMES)] ?? 'Unspecified';
+export function spanKindName(
+  kind: number | string | null | undefined,
+): SpanKindName {
+  return (
+    SPAN_KIND_NAMES[enumIndex(kind, 'SPAN_KIND_', SPAN_KIND_NAMES)] ??
+    'Unspecified'
+  );
 }
 
-export function statusCodeName(code: number | string | null | undefined): StatusCodeName {
-  return STATUS_CODE_NAMES[enumIndex(code, 'STATUS_CODE_', STATUS_CODE_NAMES)] ?? 'Unset';
+export function statusCodeName(
+  code: number | string | null | undefined,
+): StatusCodeName {
+  return (
+    STATUS_CODE_NAMES[enumIndex(code, 'STATUS_CODE_', STATUS_CODE_NAMES)] ??
+    'Unset'
+  );
 }
 
 /** Arrays from the network may be anything in JSON: treat a non-array as empty. */
@@ -77,13 +96,21 @@ export interface SpanContext {
 /** One span to a row, or the reason it cannot be stored. */
 export function spanToRow(span: OtlpSpan, ctx: SpanContext): SpanRow | string {
   const traceId = idToHex(span.traceId, 16);
-  if (!traceId) return traceId === '' ? 'missing trace_id' : 'trace_id is not 16 non-zero bytes';
+  if (!traceId)
+    return traceId === ''
+      ? 'missing trace_id'
+      : 'trace_id is not 16 non-zero bytes';
   const spanId = idToHex(span.spanId, 8);
-  if (!spanId) return spanId === '' ? 'missing span_id' : 'span_id is not 8 non-zero bytes';
+  if (!spanId)
+    return spanId === ''
+      ? 'missing span_id'
+      : 'span_id is not 8 non-zero bytes';
   const parentSpanId = idToHex(span.parentSpanId, 8);
-  if (parentSpanId === undefined) return 'parent_span_id is not empty or 8 non-zero bytes';
+  if (parentSpanId === undefined)
+    return 'parent_span_id is not empty or 8 non-zero bytes';
   const start = unixNanosParts(span.startTimeUnixNano ?? '0');
-  if (!start || isZeroTime(start)) return 'missing or invalid start_time_unix_nano';
+  if (!start || isZeroTime(start))
+    return 'missing or invalid start_time_unix_nano';
   const end = unixNanosParts(span.endTimeUnixNano ?? '0') ?? start;
   const spanAttributes = attributesToMap(span.attributes);
   const row: SpanRow = {
@@ -94,7 +121,9 @@ export function spanToRow(span: OtlpSpan, ctx: SpanContext): SpanRow | string {
     TraceState: text(span.traceState),
     SpanName: text(span.name),
     SpanKind: spanKindName(span.kind),
-    ServiceName: ctx.serviceName || fallbackServiceName(ctx.resourceAttributes, spanAttributes),
+    ServiceName:
+      ctx.serviceName ||
+      fallbackServiceName(ctx.resourceAttributes, spanAttributes),
     ResourceAttributes: ctx.resourceAttributes,
     ScopeName: ctx.scopeName,
     ScopeVersion: ctx.scopeVersion,
@@ -131,7 +160,9 @@ export function normalizeOtlpTraces(req: OtlpExportRequest): NormalizedSpans {
     const resourceAttributes = attributesToMap(rs.resource?.attributes);
     const serviceName = resourceAttributes['service.name'] ?? '';
     const scopeSpans = list(rs.scopeSpans);
-    const scopes = scopeSpans.length ? scopeSpans : list(rs.instrumentationLibrarySpans);
+    const scopes = scopeSpans.length
+      ? scopeSpans
+      : list(rs.instrumentationLibrarySpans);
     for (const ss of scopes) {
       if (!ss || typeof ss !== 'object') continue;
       const ctx: SpanContext = {
@@ -141,8 +172,12 @@ export function normalizeOtlpTraces(req: OtlpExportRequest): NormalizedSpans {
         scopeVersion: text(ss.scope?.version),
       };
       for (const span of list(ss.spans)) {
-        const row = span && typeof span === 'object' ? spanToRow(span, ctx) : 'span is not an object';
-        if (typeof row === 'string') out.rejected.push({ reason: row, payload: payloadOf(span) });
+        const row =
+          span && typeof span === 'object'
+            ? spanToRow(span, ctx)
+            : 'span is not an object';
+        if (typeof row === 'string')
+          out.rejected.push({ reason: row, payload: payloadOf(span) });
         else out.rows.push(row);
       }
     }

@@ -6,11 +6,18 @@ import fs from 'node:fs';
 import protobuf from 'protobufjs';
 
 const PACKAGE = 'opentelemetry.proto.collector.trace.v1';
-const text = fs.readFileSync(new URL('./proto/otlp-trace.proto', import.meta.url), 'utf8');
+const text = fs.readFileSync(
+  new URL('./proto/otlp-trace.proto', import.meta.url),
+  'utf8',
+);
 const root = protobuf.parse(text, { keepCase: false }).root;
 
-export const ExportTraceServiceRequest = root.lookupType(`${PACKAGE}.ExportTraceServiceRequest`);
-export const ExportTraceServiceResponse = root.lookupType(`${PACKAGE}.ExportTraceServiceResponse`);
+export const ExportTraceServiceRequest = root.lookupType(
+  `${PACKAGE}.ExportTraceServiceRequest`,
+);
+export const ExportTraceServiceResponse = root.lookupType(
+  `${PACKAGE}.ExportTraceServiceResponse`,
+);
 export const RpcStatus = root.lookupType(`${PACKAGE}.RpcStatus`);
 export const RetryInfo = root.lookupType(`${PACKAGE}.RetryInfo`);
 export const TRACE_SERVICE_NAME = `${PACKAGE}.TraceService`;

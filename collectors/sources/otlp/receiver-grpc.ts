@@ -9,7 +9,12 @@ import { BackpressureError } from '../../pipeline';
 import type { GrpcService, ReceiverContext } from '../index';
 import { bearerChecker } from '../traces-shared/auth';
 import { DecodeError } from '../traces-shared/decode-error';
-import { ingestSpans, pipelineRefusal, spansQueueFull, type Refusal } from '../traces-shared/ingest';
+import {
+  ingestSpans,
+  pipelineRefusal,
+  spansQueueFull,
+  type Refusal,
+} from '../traces-shared/ingest';
 import { SPANS_TABLE } from '../traces-shared/span-row';
 import { decodeOtlpProtobuf } from './decode';
 import { normalizeOtlpTraces } from './normalize';
@@ -31,13 +36,18 @@ function rawExport(service: string): grpc.ServiceDefinition {
       responseStream: false,
       requestSerialize: identity,
       requestDeserialize: identity,
-      responseSerialize: (v: Uint8Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength),
+      responseSerialize: (v: Uint8Array) =>
+        Buffer.from(v.buffer, v.byteOffset, v.byteLength),
       responseDeserialize: identity,
     },
   };
 }
 
-function grpcError(code: grpc.status, details: string, metadata?: grpc.Metadata): Partial<grpc.StatusObject> {
+function grpcError(
+  code: grpc.status,
+  details: string,
+  metadata?: grpc.Metadata,
+): Partial<grpc.StatusObject> {
   return { code, details, ...(metadata ? { metadata } : {}) };
 }
 
@@ -49,9 +59,15 @@ function refusalError(err: unknown): Partial<grpc.StatusObject> | undefined {
 }
 
 function refusalStatus(refusal: Refusal): Partial<grpc.StatusObject> {
-  const code = refusal.kind === 'backpressure' ? grpc.status.RESOURCE_EXHAUSTED : grpc.status.UNAVAILABLE;
+  const code =
+    refusal.kind === 'backpressure'
+      ? grpc.status.RESOURCE_EXHAUSTED
+      : grpc.status.UNAVAILABLE;
   const md = new grpc.Metadata();
-  md.set('grpc-status-details-bin', retryStatusDetails(code, refusal.message, refusal.retryAfterSeconds));
+  md.set(
+    'grpc-status-details-bin',
+    retryStatusDetails(code, refusal.message, refusal.retryAfterSeconds),
+  );
   return grpcError(code, refusal.message, md);
 }
 
@@ -61,7 +77,12 @@ export function otlpGrpcTraceService(ctx: ReceiverContext): GrpcService {
 
   async function exportTraces(call: RawCall): Promise<Uint8Array> {
     const spans = normalizeOtlpTraces(decodeOtlpProtobuf(call.request));
-    const result = await ingestSpans(pipeline, OTLP_TRACES_SOURCE, spans, call.getPeer());
+    const result = await ingestSpans(
+      pipeline,
+      OTLP_TRACES_SOURCE,
+      spans,
+      call.getPeer(),
+    );
     return exportResponseBody(result, 'protobuf') as Uint8Array;
   }
 
@@ -69,18 +90,34 @@ export function otlpGrpcTraceService(ctx: ReceiverContext): GrpcService {
     Export: (call: RawCall, callback: RawCallback) => {
       const auth = call.metadata.get('authorization')[0];
       if (!authorized(typeof auth === 'string' ? auth : undefined)) {
-        callback(grpcError(grpc.status.UNAUTHENTICATED, 'missing or wrong bearer token in the authorization metadata'));
+        callback(
+          grpcError(
+            grpc.status.UNAUTHENTICATED,
+            'missing or wrong bearer token in the authorization metadata',
+          ),
+        );
         return;
       }
       if (spansQueueFull(pipeline, config.pipeline.queueMaxRows)) {
-        callback(refusalStatus({ kind: 'backpressure', retryAfterSeconds: 5, message: new BackpressureError(SPANS_TABLE).message }));
+        callback(
+          refusalStatus({
+            kind: 'backpressure',
+            retryAfterSeconds: 5,
+            message: new BackpressureError(SPANS_TABLE).message,
+          }),
+        );
         return;
       }
       exportTraces(call).then(
         (body) => callback(null, body),
         (err: unknown) => {
-          if (err instanceof DecodeError) callback(grpcError(grpc.status.INVALID_ARGUMENT, err.message));
-          else callback(refusalError(err) ?? grpcError(grpc.status.INTERNAL, (err as Error).message));
+          if (err instanceof DecodeError)
+            callback(grpcError(grpc.status.INVALID_ARGUMENT, err.message));
+          else
+            callback(
+              refusalError(err) ??
+                grpcError(grpc.status.INTERNAL, (err as Error).message),
+            );
         },
       );
     },
@@ -104,6 +141,9 @@ export function otlpGrpcPlaceholderServices(): GrpcService[] {
   });
   return [
     placeholder('opentelemetry.proto.collector.logs.v1.LogsService', 'logs'),
-    placeholder('opentelemetry.proto.collector.metrics.v1.MetricsService', 'metrics'),
+    placeholder(
+      'opentelemetry.proto.collector.metrics.v1.MetricsService',
+      'metrics',
+    ),
   ];
 }

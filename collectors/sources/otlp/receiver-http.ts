@@ -13,47 +13,84 @@ import { httpErrorOf } from '../traces-shared/http-error';
 import { ingestSpans, remoteOf, spansQueueFull } from '../traces-shared/ingest';
 import { decodeOtlp, otlpEncodingOf, type OtlpEncoding } from './decode';
 import { normalizeOtlpTraces } from './normalize';
-import { CONTENT_TYPES, exportResponseBody, grpcCodeForHttp, statusBody } from './response';
+import {
+  CONTENT_TYPES,
+  exportResponseBody,
+  grpcCodeForHttp,
+  statusBody,
+} from './response';
 
 export const OTLP_TRACES_SOURCE = 'otlp_traces';
 
-function send(res: ServerResponse, status: number, encoding: OtlpEncoding, body: Uint8Array | string, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  encoding: OtlpEncoding,
+  body: Uint8Array | string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'content-type': CONTENT_TYPES[encoding],
-    'content-length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength),
+    'content-length': String(
+      typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+    ),
     ...headers,
   });
   res.end(body);
 }
 
-function fail(res: ServerResponse, encoding: OtlpEncoding, err: HttpError): void {
-  send(res, err.status, encoding, statusBody(grpcCodeForHttp(err.status), err.message, encoding), err.headers);
+function fail(
+  res: ServerResponse,
+  encoding: OtlpEncoding,
+  err: HttpError,
+): void {
+  send(
+    res,
+    err.status,
+    encoding,
+    statusBody(grpcCodeForHttp(err.status), err.message, encoding),
+    err.headers,
+  );
 }
-
 
 export function otlpHttpTraceRoutes(ctx: ReceiverContext): Route[] {
   const { pipeline, config } = ctx;
   const authorized = bearerChecker(config.env.MESHLENS_OTLP_TOKEN);
   const maxBodyBytes = config.pipeline.maxBodyBytes;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const encoding = otlpEncodingOf(req.headers['content-type']);
     // Answer in the request's encoding when we know it, else JSON.
     const replyAs: OtlpEncoding = encoding ?? 'json';
     try {
       if (!authorized(req.headers.authorization)) {
-        throw new HttpError(401, 'missing or wrong bearer token', { 'www-authenticate': 'Bearer realm="meshlens-otlp"' });
+        throw new HttpError(401, 'missing or wrong bearer token', {
+          'www-authenticate': 'Bearer realm="meshlens-otlp"',
+        });
       }
       if (!encoding) {
-        throw new HttpError(415, `unsupported Content-Type "${req.headers['content-type'] ?? ''}"; send application/x-protobuf or application/json`);
+        throw new HttpError(
+          415,
+          `unsupported Content-Type "${req.headers['content-type'] ?? ''}"; send application/x-protobuf or application/json`,
+        );
       }
       // Refuse before reading the body when the queue is already full: cheap for both sides.
       if (spansQueueFull(pipeline, config.pipeline.queueMaxRows)) {
-        throw new HttpError(429, 'the span queue is full; retry later', { 'retry-after': '5' });
+        throw new HttpError(429, 'the span queue is full; retry later', {
+          'retry-after': '5',
+        });
       }
       const body = await readBody(req, maxBodyBytes);
       const spans = normalizeOtlpTraces(decodeOtlp(body, encoding));
-      const result = await ingestSpans(pipeline, OTLP_TRACES_SOURCE, spans, remoteOf(req.socket.remoteAddress, req.socket.remotePort));
+      const result = await ingestSpans(
+        pipeline,
+        OTLP_TRACES_SOURCE,
+        spans,
+        remoteOf(req.socket.remoteAddress, req.socket.remotePort),
+      );
       send(res, 200, encoding, exportResponseBody(result, encoding));
     } catch (err) {
       const httpError = httpErrorOf(err);
@@ -62,5 +99,12 @@ export function otlpHttpTraceRoutes(ctx: ReceiverContext): Route[] {
     }
   }
 
-  return [{ method: 'POST', path: '/v1/traces', receiver: OTLP_TRACES_SOURCE, handler: handle }];
+  return [
+    {
+      method: 'POST',
+      path: '/v1/traces',
+      receiver: OTLP_TRACES_SOURCE,
+      handler: handle,
+    },
+  ];
 }

@@ -32,37 +32,63 @@ export function grpcCodeForHttp(status: number): number {
 }
 
 /** The partial_success object, or undefined when every span was accepted. */
-function partialSuccess(result: IngestResult): { rejectedSpans: number; errorMessage: string } | undefined {
+function partialSuccess(
+  result: IngestResult,
+): { rejectedSpans: number; errorMessage: string } | undefined {
   if (result.rejected === 0 && !result.message) return undefined;
   return { rejectedSpans: result.rejected, errorMessage: result.message };
 }
 
 /** ExportTraceServiceResponse bytes (protobuf) or text (JSON). */
-export function exportResponseBody(result: IngestResult, encoding: OtlpEncoding): Uint8Array | string {
+export function exportResponseBody(
+  result: IngestResult,
+  encoding: OtlpEncoding,
+): Uint8Array | string {
   const partial = partialSuccess(result);
   if (encoding === 'json') {
     return JSON.stringify(
-      partial ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } } : {},
+      partial
+        ? {
+            partialSuccess: {
+              rejectedSpans: String(partial.rejectedSpans),
+              errorMessage: partial.errorMessage,
+            },
+          }
+        : {},
     );
   }
   return ExportTraceServiceResponse.encode(
-    ExportTraceServiceResponse.fromObject(partial ? { partialSuccess: partial } : {}),
+    ExportTraceServiceResponse.fromObject(
+      partial ? { partialSuccess: partial } : {},
+    ),
   ).finish();
 }
 
 /** google.rpc.Status bytes (protobuf) or text (JSON) for a failed request. */
-export function statusBody(code: number, message: string, encoding: OtlpEncoding): Uint8Array | string {
+export function statusBody(
+  code: number,
+  message: string,
+  encoding: OtlpEncoding,
+): Uint8Array | string {
   if (encoding === 'json') return JSON.stringify({ code, message });
   return RpcStatus.encode(RpcStatus.fromObject({ code, message })).finish();
 }
 
 /** google.rpc.Status with a RetryInfo detail, for gRPC's `grpc-status-details-bin` trailer. */
-export function retryStatusDetails(code: number, message: string, retryAfterSeconds: number): Buffer {
-  const retryInfo = RetryInfo.encode(RetryInfo.fromObject({ retryDelay: { seconds: retryAfterSeconds } })).finish();
+export function retryStatusDetails(
+  code: number,
+  message: string,
+  retryAfterSeconds: number,
+): Buffer {
+  const retryInfo = RetryInfo.encode(
+    RetryInfo.fromObject({ retryDelay: { seconds: retryAfterSeconds } }),
+  ).finish();
   const status = RpcStatus.fromObject({
     code,
     message,
-    details: [{ typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', value: retryInfo }],
+    details: [
+      { typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', value: retryInfo },
+    ],
   });
   return Buffer.from(RpcStatus.encode(status).finish());
 }

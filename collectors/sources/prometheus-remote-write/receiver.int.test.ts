@@ -223,7 +223,10 @@ describe('remote_write 1.0 receiver', () => {
     const priming = await postWrite(
       `${l.url}/api/v1/write`,
       encodeWriteRequest([
-        { labels: { __name__: 'bp', i: '0' }, samples: [{ value: 1, timestamp: now }] },
+        {
+          labels: { __name__: 'bp', i: '0' },
+          samples: [{ value: 1, timestamp: now }],
+        },
       ]),
     );
     expect(priming.status).toBe(204);

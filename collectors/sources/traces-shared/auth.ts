@@ -8,7 +8,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** A checker for `Authorization: Bearer <token>`; always true when no token is configured. */
-export function bearerChecker(token: string | undefined): (authorization: string | undefined) => boolean {
+export function bearerChecker(
+  token: string | undefined,
+): (authorization: string | undefined) => boolean {
   if (!token) return () => true;
   const expected = digest(token);
   return (authorization) => {

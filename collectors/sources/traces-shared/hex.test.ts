@@ -11,8 +11,12 @@ describe('hex ids', () => {
     expect(normalizeHexId('zzz19b7ec3c1b174', 16)).toBeUndefined();
   });
   it('looks a 64-bit trace id up in its zero-padded 128-bit form', () => {
-    expect(traceIdLookupKey('1E223FF1F80F1C69')).toBe('00000000000000001e223ff1f80f1c69');
-    expect(traceIdLookupKey('5b8efff798038103d269b633813fc60c')).toBe('5b8efff798038103d269b633813fc60c');
+    expect(traceIdLookupKey('1E223FF1F80F1C69')).toBe(
+      '00000000000000001e223ff1f80f1c69',
+    );
+    expect(traceIdLookupKey('5b8efff798038103d269b633813fc60c')).toBe(
+      '5b8efff798038103d269b633813fc60c',
+    );
     expect(traceIdLookupKey('nope')).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
 /** Trace and span ids as lowercase hex, the form the otel_traces table keeps. */
 
-const HEX_PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_PAIRS = Array.from({ length: 256 }, (_, i) =>
+  i.toString(16).padStart(2, '0'),
+);
 
 /** Lowercase hex of a byte array. */
 export function bytesToHex(bytes: Uint8Array): string {
@@ -18,7 +20,10 @@ export function isZeroHexId(hex: string): boolean {
 }
 
 /** Lowercases hex and checks it; undefined when it is not hex of exactly `chars` characters. */
-export function normalizeHexId(text: string, chars: number): string | undefined {
+export function normalizeHexId(
+  text: string,
+  chars: number,
+): string | undefined {
   if (text.length !== chars) return undefined;
   const lower = text.toLowerCase();
   return HEX_ID.test(lower) ? lower : undefined;

@@ -13,9 +13,13 @@ export function httpErrorOf(err: unknown): HttpError {
   if (err instanceof DecodeError) return new HttpError(400, err.message);
   const refusal = pipelineRefusal(err);
   if (refusal) {
-    return new HttpError(refusal.kind === 'backpressure' ? 429 : 503, refusal.message, {
-      'retry-after': String(refusal.retryAfterSeconds),
-    });
+    return new HttpError(
+      refusal.kind === 'backpressure' ? 429 : 503,
+      refusal.message,
+      {
+        'retry-after': String(refusal.retryAfterSeconds),
+      },
+    );
   }
   throw err;
 }

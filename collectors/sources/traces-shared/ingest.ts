@@ -3,7 +3,12 @@
  * to otel_traces, rejected spans to the dead letters, and pipeline refusals turned into a
  * protocol-neutral answer each receiver maps to its own status codes.
  */
-import { BackpressureError, ShuttingDownError, SpoolFullError, type Pipeline } from '../../pipeline';
+import {
+  BackpressureError,
+  ShuttingDownError,
+  SpoolFullError,
+  type Pipeline,
+} from '../../pipeline';
 import { metrics } from '~/server/telemetry/metrics';
 import { SPANS_TABLE, type NormalizedSpans, type SpanRow } from './span-row';
 
@@ -18,7 +23,10 @@ export interface IngestResult {
 }
 
 /** True when the spans queue is already full: answer "retry later" before reading the body. */
-export function spansQueueFull(pipeline: Pipeline, queueMaxRows: number): boolean {
+export function spansQueueFull(
+  pipeline: Pipeline,
+  queueMaxRows: number,
+): boolean {
   return pipeline.sink<SpanRow>(SPANS_TABLE).depth >= queueMaxRows;
 }
 
@@ -32,11 +40,20 @@ export async function ingestSpans(
   const { rows, rejected } = spans;
   await Promise.all([
     pipeline.sink<SpanRow>(SPANS_TABLE).offer(rows),
-    ...rejected.map((r) => pipeline.deadLetter(source, r.reason, r.payload, remote)),
+    ...rejected.map((r) =>
+      pipeline.deadLetter(source, r.reason, r.payload, remote),
+    ),
   ]);
-  if (rejected.length > 0) metrics().ingestRows.inc({ table: SPANS_TABLE, outcome: 'rejected' }, rejected.length);
+  if (rejected.length > 0)
+    metrics().ingestRows.inc(
+      { table: SPANS_TABLE, outcome: 'rejected' },
+      rejected.length,
+    );
   const reasons = [...new Set(rejected.map((r) => r.reason))];
-  const more = reasons.length > MAX_REASONS_IN_MESSAGE ? ` (and ${reasons.length - MAX_REASONS_IN_MESSAGE} more reasons)` : '';
+  const more =
+    reasons.length > MAX_REASONS_IN_MESSAGE
+      ? ` (and ${reasons.length - MAX_REASONS_IN_MESSAGE} more reasons)`
+      : '';
   return {
     accepted: rows.length,
     rejected: rejected.length,
@@ -55,7 +72,11 @@ export interface Refusal {
 /** Maps the pipeline's refusals (queue full, shutting down, spool full); undefined for other errors. */
 export function pipelineRefusal(err: unknown): Refusal | undefined {
   if (err instanceof BackpressureError) {
-    return { kind: 'backpressure', retryAfterSeconds: err.retryAfterSeconds, message: err.message };
+    return {
+      kind: 'backpressure',
+      retryAfterSeconds: err.retryAfterSeconds,
+      message: err.message,
+    };
   }
   if (err instanceof ShuttingDownError || err instanceof SpoolFullError) {
     return { kind: 'unavailable', retryAfterSeconds: 5, message: err.message };
@@ -64,6 +85,9 @@ export function pipelineRefusal(err: unknown): Refusal | undefined {
 }
 
 /** The remote address of a request, for dead letters. */
-export function remoteOf(address: string | undefined, port: number | undefined): string {
+export function remoteOf(
+  address: string | undefined,
+  port: number | undefined,
+): string {
   return address ? `${address}:${port ?? ''}` : '';
 }

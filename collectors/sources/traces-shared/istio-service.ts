@@ -54,13 +54,22 @@ export function workloadOfPod(pod: string): string {
 }
 
 /** Istio identity of the proxy that recorded a span, from its resource and span attributes. */
-export function meshIdentityOf(resource: StringMap, span: StringMap): MeshIdentity {
+export function meshIdentityOf(
+  resource: StringMap,
+  span: StringMap,
+): MeshIdentity {
   const attr = (k: string) => span[k] || resource[k] || '';
   const node = parseNodeId(attr('node_id'));
   const serviceName = attr('service.name');
   const dot = serviceName.lastIndexOf('.');
-  const namespace = attr('istio.namespace') || node?.namespace || (dot > 0 ? serviceName.slice(dot + 1) : '');
-  const appFromServiceName = dot > 0 && serviceName.slice(dot + 1) === namespace ? serviceName.slice(0, dot) : serviceName;
+  const namespace =
+    attr('istio.namespace') ||
+    node?.namespace ||
+    (dot > 0 ? serviceName.slice(dot + 1) : '');
+  const appFromServiceName =
+    dot > 0 && serviceName.slice(dot + 1) === namespace
+      ? serviceName.slice(0, dot)
+      : serviceName;
   return {
     service: attr('istio.canonical_service') || appFromServiceName,
     namespace,
@@ -85,7 +94,9 @@ export interface UpstreamTarget {
 }
 
 /** Parses Envoy's `upstream_cluster` as Istio names clusters: `outbound|9080|v1|reviews.bookinfo.svc.cluster.local`. */
-export function parseUpstreamCluster(cluster: string): UpstreamTarget | undefined {
+export function parseUpstreamCluster(
+  cluster: string,
+): UpstreamTarget | undefined {
   const parts = cluster.replace(/;$/, '').split('|');
   if (parts.length !== 4) return undefined;
   const host = parts[3] ?? '';
@@ -105,7 +116,10 @@ export function parseUpstreamCluster(cluster: string): UpstreamTarget | undefine
  * qualified by namespace (`reviews.bookinfo`, as Istio's tracer names it), else 'unknown_service'
  * as the OpenTelemetry SDKs do.
  */
-export function fallbackServiceName(resource: StringMap, span: StringMap): string {
+export function fallbackServiceName(
+  resource: StringMap,
+  span: StringMap,
+): string {
   const id = meshIdentityOf(resource, span);
   if (!id.service) return 'unknown_service';
   return id.namespace ? `${id.service}.${id.namespace}` : id.service;

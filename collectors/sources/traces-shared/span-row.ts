@@ -5,7 +5,14 @@
  */
 
 /** SpanKind as the exporter writes it (pdata SpanKind.String()), indexed by the OTLP enum. */
-export const SPAN_KIND_NAMES = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] as const;
+export const SPAN_KIND_NAMES = [
+  'Unspecified',
+  'Internal',
+  'Server',
+  'Client',
+  'Producer',
+  'Consumer',
+] as const;
 export type SpanKindName = (typeof SPAN_KIND_NAMES)[number];
 
 /** StatusCode as the exporter writes it, indexed by the OTLP enum (0 unset, 1 ok, 2 error). */

@@ -30,13 +30,35 @@ export const TEST_ENV = {
 };
 
 /** Starts the three listeners over a pipeline on `db`; `adjust` edits the config first. */
-export async function startSpanReceivers(db: TempDb, adjust: (c: Config) => Config = (c) => c): Promise<SpanReceivers> {
+export async function startSpanReceivers(
+  db: TempDb,
+  adjust: (c: Config) => Config = (c) => c,
+): Promise<SpanReceivers> {
   const config = adjust(db.config);
-  const pipeline = createPipeline({ db: db.db, config, replayIntervalMs: 60_000 });
+  const pipeline = createPipeline({
+    db: db.db,
+    config,
+    replayIntervalMs: 60_000,
+  });
   const r = receivers({ config, pipeline });
-  const otlpHttp = await startHttpListener({ name: 'otlp-http', host: '127.0.0.1', port: 0, routes: r.otlpHttp });
-  const zipkin = await startHttpListener({ name: 'zipkin', host: '127.0.0.1', port: 0, routes: r.zipkin });
-  const grpc = await startGrpcListener({ host: '127.0.0.1', port: 0, services: r.grpc, maxReceiveBytes: config.pipeline.maxBodyBytes });
+  const otlpHttp = await startHttpListener({
+    name: 'otlp-http',
+    host: '127.0.0.1',
+    port: 0,
+    routes: r.otlpHttp,
+  });
+  const zipkin = await startHttpListener({
+    name: 'zipkin',
+    host: '127.0.0.1',
+    port: 0,
+    routes: r.zipkin,
+  });
+  const grpc = await startGrpcListener({
+    host: '127.0.0.1',
+    port: 0,
+    services: r.grpc,
+    maxReceiveBytes: config.pipeline.maxBodyBytes,
+  });
   return {
     config,
     pipeline,
@@ -51,8 +73,16 @@ export async function startSpanReceivers(db: TempDb, adjust: (c: Config) => Conf
 }
 
 /** A config with some env values changed (e.g. a token or a small body limit). */
-export function withEnv(config: Config, env: Partial<Config['env']>, pipeline: Partial<Config['pipeline']> = {}): Config {
-  return { ...config, env: { ...config.env, ...env }, pipeline: { ...config.pipeline, ...pipeline } };
+export function withEnv(
+  config: Config,
+  env: Partial<Config['env']>,
+  pipeline: Partial<Config['pipeline']> = {},
+): Config {
+  return {
+    ...config,
+    env: { ...config.env, ...env },
+    pipeline: { ...config.pipeline, ...pipeline },
+  };
 }
 
 /**
@@ -61,6 +91,8 @@ export function withEnv(config: Config, env: Partial<Config['env']>, pipeline: P
  */
 export async function startTestDb(): Promise<TempDb> {
   const db = await tempDb(TEST_ENV);
-  await db.db.client.command({ query: `ALTER TABLE ${db.db.database}.otel_traces REMOVE TTL` });
+  await db.db.client.command({
+    query: `ALTER TABLE ${db.db.database}.otel_traces REMOVE TTL`,
+  });
   return db;
 }

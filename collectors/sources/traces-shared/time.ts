@@ -23,7 +23,10 @@ let cachedPrefix = '';
 export function formatDateTime64(t: TimeParts): string {
   if (t.seconds !== cachedSecond) {
     // Spans of one request share seconds: remember the formatted second.
-    cachedPrefix = new Date(t.seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    cachedPrefix = new Date(t.seconds * 1000)
+      .toISOString()
+      .slice(0, 19)
+      .replace('T', ' ');
     cachedSecond = t.seconds;
   }
   return `${cachedPrefix}.${String(t.nanos).padStart(9, '0')}`;
@@ -33,19 +36,29 @@ export function formatDateTime64(t: TimeParts): string {
  * Splits an unsigned 64-bit count of nanoseconds since the epoch, as protobufjs (Long), OTLP/JSON
  * (decimal string) or a small JSON number gives it. Returns undefined for anything else.
  */
-export function unixNanosParts(value: Int64Bits | string | number | null | undefined): TimeParts | undefined {
+export function unixNanosParts(
+  value: Int64Bits | string | number | null | undefined,
+): TimeParts | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') {
     if (!/^\d{1,20}$/.test(value)) return undefined;
     if (value.length <= 9) return { seconds: 0, nanos: Number(value) };
-    return { seconds: Number(value.slice(0, -9)), nanos: Number(value.slice(-9)) };
+    return {
+      seconds: Number(value.slice(0, -9)),
+      nanos: Number(value.slice(-9)),
+    };
   }
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) return undefined;
-    if (Number.isSafeInteger(value)) return { seconds: Math.floor(value / 1e9), nanos: value % 1e9 };
+    if (Number.isSafeInteger(value))
+      return { seconds: Math.floor(value / 1e9), nanos: value % 1e9 };
     return unixNanosParts(BigInt(Math.round(value)).toString());
   }
-  if (typeof value === 'object' && typeof value.low === 'number' && typeof value.high === 'number') {
+  if (
+    typeof value === 'object' &&
+    typeof value.low === 'number' &&
+    typeof value.high === 'number'
+  ) {
     const ns = (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
     return { seconds: Number(ns / NS_PER_S), nanos: Number(ns % NS_PER_S) };
   }

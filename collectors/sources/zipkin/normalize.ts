@@ -7,7 +7,12 @@
  * SpanAttributes['zipkin.shared'] = 'true', so views can nest it under its client half.
  */
 import { fallbackServiceName } from '../traces-shared/istio-service';
-import type { NormalizedSpans, SpanKindName, SpanRow, StringMap } from '../traces-shared/span-row';
+import type {
+  NormalizedSpans,
+  SpanKindName,
+  SpanRow,
+  StringMap,
+} from '../traces-shared/span-row';
 import { formatDateTime64, unixMicrosParts } from '../traces-shared/time';
 import type { ZipkinEndpoint, ZipkinSpan } from './wire';
 
@@ -23,18 +28,24 @@ const ZEROS = '00000000000000000000000000000000';
 
 /** Lowercase hex of up to `chars` digits, left-padded to `chars`; undefined when not hex or zero. */
 export function zipkinId(v: unknown, chars: number): string | undefined {
-  if (typeof v !== 'string' || v.length === 0 || v.length > chars) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > chars)
+    return undefined;
   const lower = v.toLowerCase();
   if (!HEX.test(lower) || /^0+$/.test(lower)) return undefined;
   return ZEROS.slice(0, chars - lower.length) + lower;
 }
 
-function endpointAttributes(out: StringMap, e: ZipkinEndpoint | null | undefined, side: 'host' | 'peer'): void {
+function endpointAttributes(
+  out: StringMap,
+  e: ZipkinEndpoint | null | undefined,
+  side: 'host' | 'peer',
+): void {
   if (!e || typeof e !== 'object') return;
   const ip = e.ipv4 || e.ipv6;
   if (ip) out[`net.${side}.ip`] = String(ip);
   if (e.port) out[`net.${side}.port`] = String(e.port);
-  if (side === 'peer' && e.serviceName) out['peer.service'] = String(e.serviceName);
+  if (side === 'peer' && e.serviceName)
+    out['peer.service'] = String(e.serviceName);
 }
 
 function isTime(v: unknown): v is number {
@@ -44,20 +55,31 @@ function isTime(v: unknown): v is number {
 /** One span to a row, or the reason it cannot be stored. */
 export function zipkinSpanToRow(span: ZipkinSpan): SpanRow | string {
   const traceId = zipkinId(span.traceId, 32);
-  if (!traceId) return 'traceId is not 1-32 hex digits (16 or 32 expected), or is zero';
+  if (!traceId)
+    return 'traceId is not 1-32 hex digits (16 or 32 expected), or is zero';
   const spanId = zipkinId(span.id, 16);
   if (!spanId) return 'id is not 1-16 hex digits, or is zero';
-  const parent = span.parentId == null || span.parentId === '' ? '' : zipkinId(span.parentId, 16);
+  const parent =
+    span.parentId == null || span.parentId === ''
+      ? ''
+      : zipkinId(span.parentId, 16);
   if (parent === undefined) return 'parentId is not 16 hex digits';
-  if (!isTime(span.timestamp)) return 'missing or invalid timestamp (epoch microseconds)';
+  if (!isTime(span.timestamp))
+    return 'missing or invalid timestamp (epoch microseconds)';
   const durationUs = isTime(span.duration) ? span.duration : 0;
 
   const tags: StringMap = {};
   if (span.tags && typeof span.tags === 'object') {
-    for (const [k, v] of Object.entries(span.tags)) tags[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    for (const [k, v] of Object.entries(span.tags))
+      tags[k] = typeof v === 'string' ? v : JSON.stringify(v);
   }
-  const serviceName = typeof span.localEndpoint?.serviceName === 'string' ? span.localEndpoint.serviceName : '';
-  const resource: StringMap = serviceName ? { 'service.name': serviceName } : {};
+  const serviceName =
+    typeof span.localEndpoint?.serviceName === 'string'
+      ? span.localEndpoint.serviceName
+      : '';
+  const resource: StringMap = serviceName
+    ? { 'service.name': serviceName }
+    : {};
   endpointAttributes(tags, span.localEndpoint, 'host');
   endpointAttributes(tags, span.remoteEndpoint, 'peer');
   if (span.shared === true) tags['zipkin.shared'] = 'true';
@@ -78,8 +100,16 @@ export function zipkinSpanToRow(span: ZipkinSpan): SpanRow | string {
     ScopeVersion: '',
     SpanAttributes: tags,
     Duration: Math.round(durationUs) * 1000,
-    StatusCode: errorTag !== undefined || otelStatus === 'ERROR' ? 'Error' : otelStatus === 'OK' ? 'Ok' : 'Unset',
-    StatusMessage: errorTag && errorTag !== 'true' ? errorTag : (tags['otel.status_description'] ?? ''),
+    StatusCode:
+      errorTag !== undefined || otelStatus === 'ERROR'
+        ? 'Error'
+        : otelStatus === 'OK'
+          ? 'Ok'
+          : 'Unset',
+    StatusMessage:
+      errorTag && errorTag !== 'true'
+        ? errorTag
+        : (tags['otel.status_description'] ?? ''),
     'Events.Timestamp': [],
     'Events.Name': [],
     'Events.Attributes': [],
@@ -90,7 +120,9 @@ export function zipkinSpanToRow(span: ZipkinSpan): SpanRow | string {
   };
   for (const a of Array.isArray(span.annotations) ? span.annotations : []) {
     if (!a || !isTime(a.timestamp)) continue;
-    row['Events.Timestamp'].push(formatDateTime64(unixMicrosParts(a.timestamp)));
+    row['Events.Timestamp'].push(
+      formatDateTime64(unixMicrosParts(a.timestamp)),
+    );
     row['Events.Name'].push(typeof a.value === 'string' ? a.value : '');
     row['Events.Attributes'].push({});
   }
@@ -101,8 +133,15 @@ export function zipkinSpanToRow(span: ZipkinSpan): SpanRow | string {
 export function normalizeZipkinSpans(spans: ZipkinSpan[]): NormalizedSpans {
   const out: NormalizedSpans = { rows: [], rejected: [] };
   for (const span of spans) {
-    const row = span && typeof span === 'object' ? zipkinSpanToRow(span) : 'span is not an object';
-    if (typeof row === 'string') out.rejected.push({ reason: row, payload: JSON.stringify(span) ?? 'undefined' });
+    const row =
+      span && typeof span === 'object'
+        ? zipkinSpanToRow(span)
+        : 'span is not an object';
+    if (typeof row === 'string')
+      out.rejected.push({
+        reason: row,
+        payload: JSON.stringify(span) ?? 'undefined',
+      });
     else out.rows.push(row);
   }
   return out;

@@ -17,25 +17,39 @@ import { normalizeZipkinSpans } from './normalize';
 
 export const ZIPKIN_SOURCE = 'zipkin';
 
-
 export function zipkinRoutes(ctx: ReceiverContext): Route[] {
   const { pipeline, config } = ctx;
   const authorized = bearerChecker(config.env.MESHLENS_ZIPKIN_TOKEN);
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     try {
       if (!authorized(req.headers.authorization)) {
-        throw new HttpError(401, 'missing or wrong bearer token', { 'www-authenticate': 'Bearer realm="meshlens-zipkin"' });
+        throw new HttpError(401, 'missing or wrong bearer token', {
+          'www-authenticate': 'Bearer realm="meshlens-zipkin"',
+        });
       }
       if (zipkinUnsupportedContentType(req.headers['content-type'])) {
-        throw new HttpError(415, `unsupported Content-Type "${req.headers['content-type']}"; send Zipkin v2 JSON (application/json)`);
+        throw new HttpError(
+          415,
+          `unsupported Content-Type "${req.headers['content-type']}"; send Zipkin v2 JSON (application/json)`,
+        );
       }
       if (spansQueueFull(pipeline, config.pipeline.queueMaxRows)) {
-        throw new HttpError(429, 'the span queue is full; retry later', { 'retry-after': '5' });
+        throw new HttpError(429, 'the span queue is full; retry later', {
+          'retry-after': '5',
+        });
       }
       const body = await readBody(req, config.pipeline.maxBodyBytes);
       const spans = normalizeZipkinSpans(decodeZipkinJson(body));
-      await ingestSpans(pipeline, ZIPKIN_SOURCE, spans, remoteOf(req.socket.remoteAddress, req.socket.remotePort));
+      await ingestSpans(
+        pipeline,
+        ZIPKIN_SOURCE,
+        spans,
+        remoteOf(req.socket.remoteAddress, req.socket.remotePort),
+      );
       res.writeHead(202, { 'content-length': '0' });
       res.end();
     } catch (err) {
@@ -45,5 +59,12 @@ export function zipkinRoutes(ctx: ReceiverContext): Route[] {
     }
   }
 
-  return [{ method: 'POST', path: '/api/v2/spans', receiver: ZIPKIN_SOURCE, handler: handle }];
+  return [
+    {
+      method: 'POST',
+      path: '/api/v2/spans',
+      receiver: ZIPKIN_SOURCE,
+      handler: handle,
+    },
+  ];
 }
