@@ -6,6 +6,7 @@
 import type { Db } from '~/server/db/client';
 import { metrics } from '~/server/telemetry/metrics';
 import { logger } from '~/server/log';
+import { withSpan } from '~/server/telemetry/spans';
 import { isPermanentInsertError } from './errors';
 import type { Spool } from './spool';
 
@@ -87,11 +88,16 @@ export class ClickHouseWriter implements RowWriter {
     for (let attempt = 1; ; attempt++) {
       const stop = metrics().insertSeconds.startTimer({ table });
       try {
-        await db.client.insert({
-          table: `${db.database}.${table}`,
-          values: rows,
-          format: 'JSONEachRow',
-        });
+        await withSpan(
+          'clickhouse.insert',
+          { 'db.table': table, 'db.rows': rows.length, attempt },
+          () =>
+            db.client.insert({
+              table: `${db.database}.${table}`,
+              values: rows,
+              format: 'JSONEachRow',
+            }),
+        );
         stop();
         metrics().ingestRows.inc({ table, outcome: 'inserted' }, rows.length);
         return;

@@ -14,6 +14,14 @@ function create() {
     register: registry,
     prefix: 'meshlens_process_',
   });
+  // prom-client names these gauges *_total, which promtool rejects: a gauge is not a counter.
+  for (const name of [
+    'active_handles',
+    'active_requests',
+    'active_resources',
+  ]) {
+    registry.removeSingleMetric(`meshlens_process_nodejs_${name}_total`);
+  }
   return {
     registry,
     ingestRows: new client.Counter({
