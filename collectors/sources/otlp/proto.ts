@@ -2,15 +2,10 @@
  * The OTLP trace messages, parsed once from proto/otlp-trace.proto with protobufjs. 64-bit
  * fields decode to Long (two 32-bit halves), so nanosecond times keep full precision.
  */
-import fs from 'node:fs';
-import protobuf from 'protobufjs';
+import { otlpRoot } from '../otlp-common/proto-root';
 
 const PACKAGE = 'opentelemetry.proto.collector.trace.v1';
-const text = fs.readFileSync(
-  new URL('./proto/otlp-trace.proto', import.meta.url),
-  'utf8',
-);
-const root = protobuf.parse(text, { keepCase: false }).root;
+const root = otlpRoot(new URL('./proto/otlp-trace.proto', import.meta.url));
 
 export const ExportTraceServiceRequest = root.lookupType(
   `${PACKAGE}.ExportTraceServiceRequest`,

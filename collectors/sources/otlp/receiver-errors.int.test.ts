@@ -193,6 +193,14 @@ describe('OTLP/HTTP receiver under backpressure and with auth', () => {
       ),
     );
     try {
+      // An idle sink writes at once (group commit); this write starts the 60 s insert
+      // interval, so the next request's span waits in the queue.
+      const priming = await post(
+        tiny.otlpHttp.url,
+        jsonRequest([jsonSpan('66'.repeat(16), '55'.repeat(8), 'priming')]),
+        { 'content-type': 'application/json' },
+      );
+      expect(priming.status).toBe(200);
       const first = post(
         tiny.otlpHttp.url,
         jsonRequest([jsonSpan('66'.repeat(16), '77'.repeat(8), 'held')]),

@@ -199,6 +199,14 @@ describe('OTLP/gRPC receiver', () => {
       ),
     );
     try {
+      // An idle sink writes at once (group commit); this write starts the 60 s insert
+      // interval, so the next request's span waits in the queue.
+      const priming = await call(
+        tiny.grpc.url,
+        TRACE_EXPORT,
+        request(0x81, [Buffer.alloc(8, 0x84)]),
+      );
+      expect(priming.err).toBeNull();
       const first = call(
         tiny.grpc.url,
         TRACE_EXPORT,
