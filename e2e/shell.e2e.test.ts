@@ -133,21 +133,21 @@ describe('the dashboard shell', () => {
     });
   });
 
-  it('navigates to Traces and explains its empty state', async () => {
+  it('navigates to a view without data yet (mTLS) and explains its empty state', async () => {
     await page
       .getByRole('navigation', { name: 'Views' })
-      .getByRole('link', { name: 'Traces' })
+      .getByRole('link', { name: 'mTLS' })
       .click();
-    await page.waitForURL(`${app.urls.web}/traces`);
+    await page.waitForURL(`${app.urls.web}/mtls`);
     await page
-      .getByRole('heading', { name: 'No traces to show yet' })
+      .getByRole('heading', { name: 'No mTLS data to show yet' })
       .waitFor();
     const active = page.locator('.nav-link[aria-current="page"]');
-    expect(await active.textContent()).toBe('Traces');
+    expect(await active.textContent()).toBe('mTLS');
     expect(await page.locator('.empty-state').textContent()).toContain(
       'npm run demo',
     );
-    await page.screenshot({ path: SCREENSHOT.replace('.png', '-traces.png') });
+    await page.screenshot({ path: SCREENSHOT.replace('.png', '-mtls.png') });
   });
 
   it('logged no errors in the browser console', () => {

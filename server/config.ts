@@ -158,6 +158,20 @@ export const envSchema = z.object({
   MESHLENS_ACCESS_LOG_FILES: optionalString,
   /** Custom Envoy access-log format (meshConfig.accessLogFormat); Istio's defaults are always recognised too. */
   MESHLENS_ACCESS_LOG_FORMAT: optionalString,
+  /** Alert deliveries may only go to these hosts: comma list of names/IPs, `*.domain`, optional `:port`. Unset: any host. */
+  MESHLENS_ALERT_ALLOWED_HOSTS: optionalString,
+  /** HMAC-SHA256 key of the webhook signature header (X-Meshlens-Signature). Unset: webhooks go unsigned. */
+  MESHLENS_ALERT_WEBHOOK_SECRET: optionalString,
+  /** Every alert also goes to this Alertmanager (base URL, e.g. http://alertmanager:9093). */
+  MESHLENS_ALERTMANAGER_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  /** Tries per notification and destination (the first included) before it is dead-lettered. */
+  MESHLENS_ALERT_DELIVERY_ATTEMPTS: positiveInt(5, 50),
+  /** Wait before the second try; doubles each try (capped at 5 min), with jitter. */
+  MESHLENS_ALERT_RETRY_BASE_MS: positiveInt(2000, 600_000),
+  /** Time a receiver has to answer one try. */
+  MESHLENS_ALERT_DELIVERY_TIMEOUT_MS: positiveInt(10_000, 300_000),
+  /** Base of links in notifications (generatorURL). Unset: http://<MESHLENS_HOST>:<MESHLENS_WEB_PORT>. */
+  MESHLENS_ALERT_PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;

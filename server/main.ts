@@ -158,6 +158,9 @@ async function main(): Promise<void> {
   if (config.roles.includes('alerts')) {
     evaluator = startAlertEvaluator(config.env.MESHLENS_ALERTS_INTERVAL_S);
     stoppers.push({ name: 'alert evaluator', stop: () => evaluator!.stop() });
+    const { startAlerting } = await import('./alerts/start');
+    const alerting = await startAlerting(evaluator, db, config);
+    stoppers.push({ name: 'alert deliveries', stop: () => alerting.stop() });
   }
 
   if (config.roles.includes('web')) {

@@ -30,8 +30,16 @@ async function startLogReceiver(): Promise<LogReceiver> {
     req.on('data', (c: string) => (body += c));
     req.on('end', () => {
       contentTypes.add(req.headers['content-type'] ?? '');
-      const pod = String(req.headers['x-meshlens-pod'] ?? '');
-      for (const line of body.split('\n')) if (line) lines.push({ pod, line });
+      // Fluent Bit-shaped NDJSON: { log, kubernetes: { pod_name, ... } }
+      for (const record of body.split('\n')) {
+        if (!record) continue;
+        const r = JSON.parse(record) as {
+          log: string;
+          kubernetes: { pod_name: string; container_name: string };
+        };
+        expect(r.kubernetes.container_name).toBe('istio-proxy');
+        lines.push({ pod: r.kubernetes.pod_name, line: r.log });
+      }
       res.writeHead(204).end();
     });
   });
@@ -136,7 +144,7 @@ describe('startDemo with receivers up', () => {
       envoyLines.every((l) => tokenizeAccessLogLine(l).length === 22),
     ).toBe(true);
     expect(logs.lines.map((l) => l.line).sort()).toEqual(envoyLines.sort());
-    expect([...logs.contentTypes]).toEqual(['text/plain; charset=utf-8']);
+    expect([...logs.contentTypes]).toEqual(['application/x-ndjson']);
     const pods = new Set(demo.targets.map((t) => t.pod.name));
     expect(logs.lines.every((l) => pods.has(l.pod))).toBe(true);
   });

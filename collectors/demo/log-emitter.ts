@@ -2,10 +2,9 @@
  * Access-log emitter. Each proxy's lines go
  *  (a) to `<logsDir>/<namespace>_<pod>_istio-proxy.log` in the CRI format the kubelet writes
  *      (`<RFC3339Nano> stdout F <line>`), rotated to `.1` past `maxFileBytes`; and
- *  (b) optionally to an HTTP push URL: POST text/plain, one Envoy line per line, one request per
- *      pod, with headers naming the pod (like a log shipper's Kubernetes metadata):
- *      x-meshlens-namespace, x-meshlens-pod, x-meshlens-container, x-meshlens-cluster,
- *      x-meshlens-workload.
+ *  (b) optionally to an HTTP push URL: POST application/x-ndjson, one record per line in the
+ *      shape Fluent Bit's `http` output sends (`log` + the Kubernetes filter's pod metadata and
+ *      labels), one request per pod.
  * Push failures (receiver missing, 404, refused) are counted and retried; the queue is bounded
  * and drops its oldest lines.
  */
@@ -199,18 +198,40 @@ export class LogEmitter {
     this.s.pushRequests++;
     const res = await fetch(url, {
       method: 'POST',
-      headers: {
-        'content-type': 'text/plain; charset=utf-8',
-        'x-meshlens-namespace': pod.namespace,
-        'x-meshlens-pod': pod.name,
-        'x-meshlens-container': 'istio-proxy',
-        'x-meshlens-cluster': pod.cluster,
-        'x-meshlens-workload': pod.workload.name,
-      },
-      body: lines.join('\n') + '\n',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: lines.map((line) => shipperRecord(pod, line)).join('\n') + '\n',
       signal: AbortSignal.timeout(this.opts.pushTimeoutMs ?? 5000),
     });
     await res.arrayBuffer().catch(() => undefined);
     if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
   }
+}
+
+/**
+ * One NDJSON record as Fluent Bit's `http` output sends a container log line, with the
+ * Kubernetes filter's pod metadata: the receiver takes the proxy's identity from it.
+ */
+function shipperRecord(pod: Pod, line: string): string {
+  const w = pod.workload;
+  const labels: Record<string, string> = {
+    app: w.app,
+    'service.istio.io/canonical-name': w.canonicalService,
+    'service.istio.io/canonical-revision': w.canonicalRevision,
+  };
+  if (w.version !== 'unknown') labels.version = w.version;
+  if (w.kind === 'gateway') {
+    labels.istio = w.name.includes('egress')
+      ? 'egressgateway'
+      : 'ingressgateway';
+  }
+  return JSON.stringify({
+    log: line,
+    stream: 'stdout',
+    kubernetes: {
+      pod_name: pod.name,
+      namespace_name: pod.namespace,
+      container_name: 'istio-proxy',
+      labels,
+    },
+  });
 }

@@ -1,6 +1,7 @@
 /**
- * The alert evaluator slot: runs every MESHLENS_ALERTS_INTERVAL_S against ClickHouse. Rules and
- * their evaluation arrive with the alerts issue; the loop, its timing and its shutdown are here.
+ * The alert evaluator loop: runs its steps every MESHLENS_ALERTS_INTERVAL_S, one tick at a time.
+ * The steps are wired in server/alerts/start.ts: rule evaluation (rule-evaluation.ts); deliveries
+ * run on their own timers (delivery.ts). The loop, its timing and its shutdown are here.
  */
 import { logger } from '../log';
 
@@ -15,13 +16,23 @@ export interface AlertEvaluator {
   stop(): Promise<void>;
 }
 
-export function startAlertEvaluator(intervalS: number): AlertEvaluator {
+export interface EvaluatorOptions {
+  /** The evaluation instant of each tick (tests drive a simulated clock); default: wall clock. */
+  clock?: () => Date;
+}
+
+/** Starts the loop; `intervalS` may be fractional (tests). */
+export function startAlertEvaluator(
+  intervalS: number,
+  opts: EvaluatorOptions = {},
+): AlertEvaluator {
+  const clock = opts.clock ?? (() => new Date());
   const steps: EvaluationStep[] = [];
   let last: Date | undefined;
   let running: Promise<void> | undefined;
   const tick = () => {
     if (running) return; // a slow evaluation never overlaps the next
-    const now = new Date();
+    const now = clock();
     running = (async () => {
       for (const step of steps) {
         try {

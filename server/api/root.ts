@@ -2,15 +2,19 @@
  * The API: every router, listed once. The app imports only the `AppRouter` type from here
  * (`import type`), and reaches the routers over HTTP at /api/trpc.
  */
+import { alertsRouter } from './routers/alerts';
 import { servicesRouter } from './routers/services';
 import { statusRouter } from './routers/status';
 import { topologyRouter } from './routers/topology';
+import { tracesRouter } from './routers/traces';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
   status: statusRouter,
   topology: topologyRouter,
   services: servicesRouter,
+  alerts: alertsRouter,
+  traces: tracesRouter,
 });
 
 export type AppRouter = typeof appRouter;

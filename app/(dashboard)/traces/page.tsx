@@ -1,8 +1,16 @@
 import type { Metadata } from 'next';
-import { ViewEmptyState } from '../../_features/empty-views/ViewEmptyState';
+import { Suspense } from 'react';
+import { Skeleton } from '../../_components/Skeleton';
+import { TracesView } from '../../_features/traces/TracesView';
 
 export const metadata: Metadata = { title: 'Traces' };
 
 export default function TracesPage() {
-  return <ViewEmptyState view="traces" />;
+  return (
+    <Suspense
+      fallback={<Skeleton lines={8} label="Loading the trace search" />}
+    >
+      <TracesView />
+    </Suspense>
+  );
 }

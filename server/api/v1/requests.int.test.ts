@@ -6,7 +6,8 @@ import { AccessLogIngester } from '~/collectors/sources/envoy-access-log/ingest'
 import { istioLine } from '~/collectors/sources/envoy-access-log/testdata/lines';
 import { tempDb, type TempDb } from '~/test/helpers/temp-db';
 import type { MeshRequest } from '../../queries/requests';
-import { handleRequestsApi, parseRequestsQuery } from './requests';
+import { parseRequestsQuery } from './requests';
+import { handleApiV1 } from './router';
 
 describe('GET /api/v1/requests', () => {
   let t: TempDb;
@@ -21,9 +22,8 @@ describe('GET /api/v1/requests', () => {
     const lines = Array.from({ length: 40 }, (_, i) => istioLine(i, base0));
     await ingester.write(ingester.decodeLines(lines));
     await pipeline.close();
-    server = http.createServer(
-      (req, res) => void handleRequestsApi(req, res, t.db),
-    );
+    // the real /api/v1 router; tempDb made t.db the process's client
+    server = http.createServer((req, res) => void handleApiV1(req, res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/requests`;
   });
@@ -36,7 +36,10 @@ describe('GET /api/v1/requests', () => {
     const res = await fetch(`${base}?${qs}`);
     return {
       status: res.status,
-      body: (await res.json()) as { requests?: MeshRequest[]; error?: string },
+      body: (await res.json()) as {
+        requests?: MeshRequest[];
+        error?: { code: string; message: string };
+      },
     };
   };
 

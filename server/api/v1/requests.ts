@@ -1,16 +1,14 @@
 /**
  * `GET /api/v1/requests?start=&end=&requestId=&traceId=&service=&responseFlag=&limit=`: mesh
  * requests as JSON for widgets and scripts. start/end are ISO-8601 or Unix ms (default: the last
- * 15 minutes); the window is at most 7 days. Answers `{ requests: MeshRequest[] }`, 400 with
- * `{ error }` for a bad parameter, 503 when the store cannot answer.
+ * 15 minutes); the window is at most 7 days. Answers `{ requests: MeshRequest[] }`; errors as every
+ * /api/v1 endpoint answers them (400 for a bad parameter, 503 when the store cannot answer).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { getDb, type Db } from '../../db/client';
-import { QueryError } from '../../queries/clickhouse';
+import { getDb } from '../../db/client';
 import { listMeshRequests, type RequestsFilter } from '../../queries/requests';
-
-export const REQUESTS_PATH = '/api/v1/requests';
+import { ParamError } from './params';
+import type { ApiV1Handler } from './router';
 const MAX_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 const time = z
@@ -80,45 +78,13 @@ export function parseRequestsQuery(
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(json),
-  });
-  res.end(json);
-}
-
-/** The HTTP handler; `db` defaults to the process's client. */
-export async function handleRequestsApi(
-  req: IncomingMessage,
-  res: ServerResponse,
-  db?: Db,
-): Promise<void> {
-  if (req.method !== 'GET') {
-    send(res, 405, { error: `${req.method} is not allowed; use GET` });
-    return;
-  }
+/** `GET /api/v1/requests`: served through the /api/v1 router (server/api/v1/router.ts). */
+export const requestsHandler: ApiV1Handler = async (params) => {
   let filter: RequestsFilter;
   try {
-    filter = parseRequestsQuery(
-      new URL(req.url ?? '/', 'http://x').searchParams,
-    );
+    filter = parseRequestsQuery(params);
   } catch (err) {
-    send(res, 400, { error: (err as Error).message });
-    return;
+    throw new ParamError((err as Error).message);
   }
-  try {
-    const requests = await listMeshRequests(db ?? (await getDb()), filter);
-    send(res, 200, { requests });
-  } catch (err) {
-    if (err instanceof QueryError) {
-      send(res, err.retryable || err.kind === 'missing-schema' ? 503 : 500, {
-        error: err.message,
-      });
-      return;
-    }
-    throw err;
-  }
-}
+  return { requests: await listMeshRequests(await getDb(), filter) };
+};

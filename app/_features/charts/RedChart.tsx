@@ -1,0 +1,81 @@
+'use client';
+
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { ChartFrame } from './ChartFrame';
+import { formatRate } from './format';
+import type { RedPoint } from './prepare-series';
+import { TOOLTIP_STYLE, Y_TICK, timeAxisProps, tooltipTime } from './time-axis';
+
+/** Requests/s stacked as successes and errors (TCP: connections/s). */
+export function RedChart({
+  points,
+  tcp,
+}: {
+  points: RedPoint[];
+  tcp: boolean;
+}) {
+  const empty = points.every((p) => p.ok === 0 && p.errors === 0)
+    ? 'No traffic in this window'
+    : null;
+  return (
+    <ChartFrame
+      title={tcp ? 'Connections/s' : 'Requests/s (errors in red)'}
+      empty={empty}
+    >
+      <ResponsiveContainer width="100%" height="100%">
+        <AreaChart
+          data={points}
+          margin={{ top: 4, right: 8, bottom: 0, left: -12 }}
+        >
+          <CartesianGrid
+            stroke="var(--border)"
+            strokeDasharray="2 3"
+            vertical={false}
+          />
+          <XAxis {...timeAxisProps(points)} />
+          <YAxis
+            tick={Y_TICK}
+            stroke="var(--border)"
+            tickFormatter={(v: number) => formatRate(v)}
+            width={48}
+          />
+          <Tooltip
+            {...TOOLTIP_STYLE}
+            labelFormatter={tooltipTime}
+            formatter={(v) => formatRate(Number(v))}
+          />
+          <Area
+            type="monotone"
+            dataKey="ok"
+            name={tcp ? 'connections/s' : 'ok/s'}
+            stackId="1"
+            stroke="var(--ok)"
+            fill="var(--ok)"
+            fillOpacity={0.25}
+            isAnimationActive={false}
+          />
+          {tcp ? null : (
+            <Area
+              type="monotone"
+              dataKey="errors"
+              name="errors/s"
+              stackId="1"
+              stroke="var(--bad)"
+              fill="var(--bad)"
+              fillOpacity={0.5}
+              isAnimationActive={false}
+            />
+          )}
+        </AreaChart>
+      </ResponsiveContainer>
+    </ChartFrame>
+  );
+}

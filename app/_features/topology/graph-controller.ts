@@ -1,0 +1,299 @@
+/**
+ * Imperative control of one cytoscape instance, owned by CytoscapeGraph (which never
+ * re-renders). Data arrives through `update`: elements are diffed in place, so positions,
+ * zoom and pan survive a refresh; a layout runs only when nodes appear or disappear, or when
+ * asked. Layered positions are computed in plain code (layered-layout.ts); force uses cose.
+ */
+import cytoscape, {
+  type Core,
+  type ElementDefinition,
+  type NodeSingular,
+} from 'cytoscape';
+import { graphStylesheet, readTheme } from './graph-styles';
+import { layeredPositions, type Position } from './layered-layout';
+import type { LayoutKey, Selection } from './url-state';
+
+export interface GraphEvents {
+  onSelect(sel: Selection): void;
+}
+
+export interface GraphController {
+  update(elements: ElementDefinition[], layout: LayoutKey): void;
+  relayout(layout: LayoutKey): void;
+  fit(): void;
+  zoomBy(factor: number): void;
+  highlight(ids: readonly string[]): void;
+  select(sel: Selection): void;
+  destroy(): void;
+}
+
+/** Edge count above which edges are drawn as haystacks (no arrows; far cheaper). */
+const MANY_EDGES = 1500;
+
+function isBox(n: NodeSingular): boolean {
+  return n.hasClass('box');
+}
+
+/**
+ * The node to move to from `from` in direction `dir` (the closest ahead, sideways distance
+ * weighted); from nowhere, the top-left node.
+ */
+function nearestInDirection(
+  nodes: NodeSingular[],
+  from: { x: number; y: number } | null,
+  dir: [number, number],
+): NodeSingular | null {
+  let best: NodeSingular | null = null;
+  let bestScore = Infinity;
+  for (const n of nodes) {
+    const p = n.position();
+    let score: number;
+    if (!from) {
+      score = p.x + p.y / 10;
+    } else {
+      const dx = p.x - from.x;
+      const dy = p.y - from.y;
+      const along = dx * dir[0] + dy * dir[1];
+      if (along <= 1) continue;
+      score = along + 2.5 * Math.abs(dx * dir[1] + dy * dir[0]);
+    }
+    if (score < bestScore) {
+      best = n;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function layeredFor(cy: Core): Map<string, Position> {
+  const nodes = cy
+    .nodes()
+    .filter((n) => !isBox(n))
+    .map((n: NodeSingular) => {
+      const parent = n.parent().first();
+      const top = n.ancestors().last();
+      const group =
+        parent.nonempty() && parent.data('box') === 'app'
+          ? String(parent.id())
+          : '';
+      return {
+        id: n.id(),
+        band: top.nonempty() ? top.id() : '',
+        group,
+        narrow: n.data('kind') === 'service',
+      };
+    });
+  const edges = cy
+    .edges()
+    .map((e) => ({ source: e.source().id(), target: e.target().id() }));
+  return layeredPositions(nodes, edges);
+}
+
+export function createGraphController(
+  container: HTMLElement,
+  events: GraphEvents,
+): GraphController {
+  let manyEdges = false;
+  const cy = cytoscape({
+    container,
+    elements: [],
+    style: graphStylesheet(readTheme(), { manyEdges }),
+    minZoom: 0.05,
+    maxZoom: 3,
+    boxSelectionEnabled: false,
+    selectionType: 'single',
+  });
+  let drawn = false;
+  let focused: NodeSingular | null = null;
+
+  const runLayout = (layout: LayoutKey, fit: boolean) => {
+    const nodes = cy.nodes().filter((n) => !isBox(n));
+    if (nodes.empty()) return;
+    if (layout === 'layered') {
+      const pos = layeredFor(cy);
+      const positions: Record<string, Position> = {};
+      for (const [id, p] of pos) positions[id] = p;
+      cy.layout({
+        name: 'preset',
+        positions,
+        fit,
+        padding: 40,
+        animate: false,
+      }).run();
+    } else {
+      cy.layout({
+        name: 'cose',
+        animate: false,
+        fit,
+        padding: 40,
+        randomize: !drawn,
+        nodeDimensionsIncludeLabels: true,
+        nodeRepulsion: () => 9000,
+        idealEdgeLength: () => 90,
+      }).run();
+    }
+    if (fit && cy.zoom() > 1.4)
+      cy.zoom({
+        level: 1.4,
+        renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 },
+      });
+  };
+
+  cy.on('tap', 'node', (evt) => {
+    const n = evt.target as NodeSingular;
+    if (isBox(n)) return;
+    focused = n;
+    events.onSelect({ kind: 'node', id: n.id() });
+  });
+  cy.on('tap', 'edge', (evt) =>
+    events.onSelect({ kind: 'edge', id: (evt.target as NodeSingular).id() }),
+  );
+  cy.on('tap', (evt) => {
+    if (evt.target === cy) events.onSelect(null);
+  });
+
+  const media =
+    typeof window !== 'undefined'
+      ? window.matchMedia('(prefers-color-scheme: dark)')
+      : null;
+  const restyle = () => cy.style(graphStylesheet(readTheme(), { manyEdges }));
+  media?.addEventListener('change', restyle);
+
+  /** Keyboard: arrows move between nodes, Enter opens, Escape closes, +/- zoom, 0 fits. */
+  const onKey = (ev: KeyboardEvent) => {
+    const nodes = cy.nodes().filter((n) => !isBox(n));
+    if (nodes.empty()) return;
+    const dirs: Record<string, [number, number]> = {
+      ArrowRight: [1, 0],
+      ArrowLeft: [-1, 0],
+      ArrowDown: [0, 1],
+      ArrowUp: [0, -1],
+    };
+    const dir = dirs[ev.key];
+    if (dir) {
+      ev.preventDefault();
+      const from = focused && focused.inside() ? focused.position() : null;
+      const best = nearestInDirection(
+        nodes.toArray() as NodeSingular[],
+        from,
+        dir,
+      );
+      if (best) {
+        cy.elements('.focused').removeClass('focused');
+        focused = best;
+        focused.addClass('focused');
+        cy.animate({ center: { eles: focused } }, { duration: 120 });
+      }
+    } else if (ev.key === 'Enter' && focused) {
+      events.onSelect({ kind: 'node', id: focused.id() });
+    } else if (ev.key === 'Escape') {
+      events.onSelect(null);
+    } else if (ev.key === '+' || ev.key === '=') {
+      api.zoomBy(1.25);
+    } else if (ev.key === '-') {
+      api.zoomBy(0.8);
+    } else if (ev.key === '0') {
+      api.fit();
+    }
+  };
+  container.addEventListener('keydown', onKey);
+  // The side panel narrows the graph area: tell cytoscape, and re-fit only if the graph no
+  // longer fits (a user's zoom and pan are kept otherwise).
+  const onResize = () => {
+    cy.resize();
+    if (!drawn || cy.elements().empty()) return;
+    const bb = cy.elements().renderedBoundingBox();
+    if (bb.x1 < 0 || bb.y1 < 0 || bb.x2 > cy.width() || bb.y2 > cy.height()) {
+      cy.fit(undefined, 40);
+      if (cy.zoom() > 1.4)
+        cy.zoom({
+          level: 1.4,
+          renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 },
+        });
+    }
+  };
+  const resizer =
+    typeof ResizeObserver !== 'undefined' ? new ResizeObserver(onResize) : null;
+  resizer?.observe(container);
+
+  const api: GraphController = {
+    update(elements, layout) {
+      const incoming = new Map(elements.map((e) => [String(e.data.id), e]));
+      let changed = !drawn;
+      cy.batch(() => {
+        cy.edges().forEach((e) => {
+          if (!incoming.has(e.id())) e.remove();
+        });
+        cy.nodes().forEach((n) => {
+          if (n.inside() && !incoming.has(n.id())) {
+            n.children().move({ parent: null });
+            n.remove();
+            changed = true;
+          }
+        });
+        for (const def of elements) {
+          const existing = cy.getElementById(String(def.data.id));
+          if (existing.nonempty()) {
+            existing.data(def.data);
+            existing.classes(def.classes ?? '');
+            if (
+              existing.isNode() &&
+              (existing.data('parent') ?? null) !==
+                (existing.parent().first().id() || null)
+            ) {
+              existing.move({
+                parent: (def.data.parent as string | undefined) ?? null,
+              });
+            }
+          } else {
+            cy.add(def);
+            if (def.group === 'nodes') changed = true;
+          }
+        }
+      });
+      const many = cy.edges().length > MANY_EDGES;
+      if (many !== manyEdges) {
+        manyEdges = many;
+        restyle();
+      }
+      if (changed) runLayout(layout, !drawn);
+      drawn = drawn || cy.nodes().nonempty();
+    },
+    relayout(layout) {
+      runLayout(layout, true);
+    },
+    fit() {
+      cy.fit(undefined, 40);
+    },
+    zoomBy(factor) {
+      cy.zoom({
+        level: cy.zoom() * factor,
+        renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 },
+      });
+    },
+    highlight(ids) {
+      cy.batch(() => {
+        cy.elements().removeClass('faded highlighted');
+        if (ids.length === 0) return;
+        let hit = cy.collection();
+        for (const id of ids) hit = hit.union(cy.getElementById(id));
+        const keep = hit
+          .closedNeighborhood()
+          .union(hit.closedNeighborhood().ancestors());
+        cy.elements().difference(keep).addClass('faded');
+        hit.addClass('highlighted');
+      });
+    },
+    select(sel) {
+      cy.elements(':selected').unselect();
+      if (sel) cy.getElementById(sel.id).select();
+    },
+    destroy() {
+      container.removeEventListener('keydown', onKey);
+      resizer?.disconnect();
+      media?.removeEventListener('change', restyle);
+      cy.destroy();
+    },
+  };
+  return api;
+}

@@ -1,0 +1,276 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useCallback, useMemo, useState } from 'react';
+import { ErrorNotice } from '../../_components/ErrorNotice';
+import { Skeleton } from '../../_components/Skeleton';
+import { useUrlState } from '../../_components/use-url-state';
+import { useTRPC, type RouterOutputs } from '../../_trpc/client';
+import { Minimap } from './Minimap';
+import { SpanDetail } from './SpanDetail';
+import { TraceHeader } from './TraceHeader';
+import { TraceStats } from './TraceStats';
+import { Waterfall } from './Waterfall';
+import { prepareTrace } from './prepare-trace';
+import { collapseFromDepth, generateRowStates, revealSpan } from './row-states';
+import { selfTimes, traceStatistics } from './trace-stats';
+import { parseTracePageState, tracePageParams } from './trace-page-state';
+import { formatDurationUs } from './view-math';
+import './traces.css';
+
+type TraceData = RouterOutputs['traces']['byId'];
+
+/** One trace: figures, minimap, waterfall (or statistics) and the selected span's detail. */
+export function TraceView({ traceId }: { traceId: string }) {
+  const trpc = useTRPC();
+  const q = useQuery(
+    trpc.traces.byId.queryOptions(
+      { traceId },
+      { retry: (n, err) => n < 2 && err.data?.code !== 'NOT_FOUND' },
+    ),
+  );
+  if (q.isError) {
+    const notFound = q.error.data?.code === 'NOT_FOUND';
+    return (
+      <div className="trace-page">
+        <ErrorNotice
+          title={notFound ? 'Trace not found' : 'Could not read the trace'}
+          message={q.error.message}
+        >
+          <p>
+            {notFound
+              ? 'Spans are kept for the span retention (MESHLENS_TTL_SPANS_DAYS); a trace just sent may take a second to arrive. '
+              : ''}
+            <Link href="/traces">Search traces</Link>
+          </p>
+        </ErrorNotice>
+      </div>
+    );
+  }
+  if (!q.data) return <Skeleton lines={12} label="Loading the trace" />;
+  return <LoadedTrace trace={q.data} />;
+}
+
+function LoadedTrace({ trace }: { trace: TraceData }) {
+  const [state, update] = useUrlState(parseTracePageState, tracePageParams);
+  const [adjustSkew, setAdjustSkew] = useState(true);
+  const [showCritical, setShowCritical] = useState(true);
+  const [viewRange, setViewRange] = useState<[number, number]>([0, 1]);
+  const prepared = useMemo(
+    () => prepareTrace(trace.spans, { adjustSkew }),
+    [trace, adjustSkew],
+  );
+  // Very large traces open collapsed below level 3, so the first paint stays small.
+  const [collapsed, setCollapsed] = useState<Set<number>>(() =>
+    trace.spans.length > 5_000
+      ? collapseFromDepth(prepared.tree, 3)
+      : new Set(),
+  );
+  const indexOf = useMemo(
+    () => new Map(trace.spans.map((s, i) => [s.spanId, i])),
+    [trace],
+  );
+  const selected = indexOf.get(state.span) ?? -1;
+  const rows = useMemo(
+    () => generateRowStates(prepared.tree, collapsed),
+    [prepared, collapsed],
+  );
+  const self = useMemo(
+    () => selfTimes(prepared.tree, prepared.startUs, prepared.durationUs),
+    [prepared],
+  );
+  const colors = useMemo(
+    () => trace.spans.map((s) => prepared.colorOf.get(s.service) ?? '#888'),
+    [trace, prepared],
+  );
+
+  const onToggle = useCallback(
+    (spanId: string) => {
+      const i = indexOf.get(spanId);
+      if (i === undefined) return;
+      setCollapsed((c) => {
+        const next = new Set(c);
+        if (!next.delete(i)) next.add(i);
+        return next;
+      });
+    },
+    [indexOf],
+  );
+  const onSelect = useCallback(
+    (spanId: string) => {
+      const i = indexOf.get(spanId);
+      if (i !== undefined)
+        setCollapsed((c) => (c.size ? revealSpan(prepared.tree, c, i) : c));
+      update({ span: spanId });
+    },
+    [indexOf, prepared, update],
+  );
+
+  const span = selected >= 0 ? trace.spans[selected] : undefined;
+  const parentIndex = selected >= 0 ? prepared.tree.parent[selected]! : -1;
+  const orphans = prepared.tree.roots.length - 1;
+  return (
+    <div className="trace-page">
+      <p className="back-link">
+        <Link href="/traces">← Search traces</Link>
+      </p>
+      <TraceHeader trace={trace} prepared={prepared} />
+      {trace.truncated ? (
+        <div className="notice notice-warn" role="status">
+          This trace has more than {trace.spans.length.toLocaleString()} spans;
+          the earliest {trace.spans.length.toLocaleString()} are shown.
+        </div>
+      ) : null}
+      {prepared.adjustments.length > 0 ? (
+        <div className="notice notice-warn skew-notice" role="status">
+          <strong>Clock skew {adjustSkew ? 'adjusted' : 'detected'}</strong> for{' '}
+          {prepared.adjustments.length} span
+          {prepared.adjustments.length === 1 ? '' : 's'} (largest shift{' '}
+          {formatDurationUs(
+            prepared.adjustments.reduce(
+              (m, a) => Math.max(m, Math.abs(a.deltaUs)),
+              0,
+            ),
+          )}
+          ): a span recorded by another service did not fit inside the span that
+          called it, which happens when the two hosts&apos; clocks differ.{' '}
+          {adjustSkew
+            ? 'Each is shown centred in its parent, its children moved with it.'
+            : 'Recorded times are shown.'}{' '}
+          <label className="check inline-check">
+            <input
+              type="checkbox"
+              checked={adjustSkew}
+              onChange={(e) => setAdjustSkew(e.target.checked)}
+            />{' '}
+            Adjust
+          </label>
+        </div>
+      ) : null}
+      {orphans > 0 ? (
+        <p className="muted small">
+          {orphans} span{orphans === 1 ? '' : 's'} whose parent was not received{' '}
+          {orphans === 1 ? 'is' : 'are'} shown as extra roots.
+        </p>
+      ) : null}
+      <div className="segmented" role="tablist" aria-label="Trace views">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={state.tab === 'waterfall'}
+          className={state.tab === 'waterfall' ? 'active' : ''}
+          onClick={() => update({ tab: 'waterfall' })}
+        >
+          Waterfall
+        </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={state.tab === 'stats'}
+          className={state.tab === 'stats' ? 'active' : ''}
+          onClick={() => update({ tab: 'stats' })}
+        >
+          Statistics
+        </button>
+      </div>
+      {state.tab === 'stats' ? (
+        <section className="panel table-panel" aria-label="Trace statistics">
+          <TraceStats
+            rows={traceStatistics(
+              trace.spans.map((s) => ({
+                service: s.service,
+                name: s.name,
+                durationUs: s.durationUs,
+                error: s.status.code === 'Error',
+              })),
+              self,
+              prepared.traceEndUs - prepared.traceStartUs,
+            )}
+            colorOf={prepared.colorOf}
+          />
+        </section>
+      ) : (
+        <section className="panel waterfall-panel" aria-label="Waterfall">
+          <div className="wf-toolbar">
+            <ul className="legend" aria-label="Services">
+              {prepared.services.map((s) => (
+                <li key={s.service}>
+                  <span className="swatch" style={{ background: s.color }} />
+                  {s.service} <span className="muted">({s.spans})</span>
+                </li>
+              ))}
+            </ul>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={showCritical}
+                onChange={(e) => setShowCritical(e.target.checked)}
+              />{' '}
+              Critical path
+            </label>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setCollapsed(new Set())}
+            >
+              Expand all
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setCollapsed(collapseFromDepth(prepared.tree, 1))}
+            >
+              Collapse all
+            </button>
+            {viewRange[0] > 0 || viewRange[1] < 1 ? (
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => setViewRange([0, 1])}
+              >
+                Reset zoom
+              </button>
+            ) : null}
+          </div>
+          <Minimap
+            order={prepared.tree.order}
+            startUs={prepared.startUs}
+            durationUs={prepared.durationUs}
+            colors={colors}
+            traceStartUs={prepared.traceStartUs}
+            traceEndUs={prepared.traceEndUs}
+            viewRange={viewRange}
+            onViewRange={setViewRange}
+          />
+          <Waterfall
+            spans={trace.spans}
+            prepared={prepared}
+            rows={rows}
+            selected={selected}
+            showCritical={showCritical}
+            viewRange={viewRange}
+            onToggle={onToggle}
+            onSelect={onSelect}
+          />
+        </section>
+      )}
+      {span ? (
+        <SpanDetail
+          trace={trace}
+          span={span}
+          parent={parentIndex >= 0 ? trace.spans[parentIndex] : undefined}
+          adjustedStartUs={prepared.startUs[selected]!}
+          traceStartUs={prepared.traceStartUs}
+          selfUs={self[selected]!}
+          onSelect={onSelect}
+        />
+      ) : (
+        <p className="muted small">
+          Select a span to see its attributes, events, Istio fields and
+          access-log lines. Arrow keys move through the tree.
+        </p>
+      )}
+    </div>
+  );
+}

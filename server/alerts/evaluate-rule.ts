@@ -1,0 +1,180 @@
+/**
+ * One evaluation of one rule at one instant: the value of every series it covers and whether
+ * the rule's condition holds for it. Reads ClickHouse (server/queries/alerts-measure.ts) and
+ * writes nothing, so the same function serves the evaluator and "test this rule now".
+ */
+import type { Db } from '../db/client';
+import {
+  alertWindow,
+  ruleTraffic,
+  type SeriesTraffic,
+} from '../queries/alerts-measure';
+import type { TrafficMeasures } from '../topology/measures';
+import { mtlsFigures } from '../topology/mtls';
+import { histogramQuantileMs } from '../topology/percentiles';
+import { ruleTimings, type RuleSpec } from './rule-schema';
+
+export interface SeriesResult {
+  /** Scope and series labels (the rule's own labels are added when notifying). */
+  labels: Record<string, string>;
+  /** The watched figure (ratio 0..1, ms, or rate ratio); null when there is nothing to judge. */
+  value: number | null;
+  /** Whether the rule's condition holds for this series now. */
+  active: boolean;
+  /** Requests (+ connections) behind the value, in the window. */
+  requests: number;
+  /** Extra context for people, e.g. the baseline rate. */
+  note?: string;
+}
+
+const total = (m: TrafficMeasures) => m.requests + m.connections;
+
+/** Plaintext traffic of an edge: destination-reported 'none', else source-side evidence. */
+export function plaintextOf(m: TrafficMeasures): number {
+  if (m.mtls.destYes + m.mtls.destNo > 0) return m.mtls.destNo;
+  return m.mtls.srcNo;
+}
+
+/** Requests whose response flags include any of `flags` (flag sets are comma-joined). */
+export function flaggedOf(
+  byFlags: ReadonlyMap<string, TrafficMeasures>,
+  flags: readonly string[],
+): number {
+  let n = 0;
+  for (const [set, m] of byFlags) {
+    if (set.split(',').some((f) => flags.includes(f))) n += total(m);
+  }
+  return n;
+}
+
+const keyOf = (labels: Record<string, string>) => JSON.stringify(labels);
+
+/** Values and conditions of every series of `spec` at `nowMs` (epoch ms). */
+export async function evaluateRule(
+  db: Db,
+  spec: RuleSpec,
+  nowMs: number,
+): Promise<SeriesResult[]> {
+  const t = ruleTimings(spec);
+  const w = alertWindow(nowMs, t.windowMs, nowMs);
+  const minRequests = Math.max(1, spec.minRequests);
+  switch (spec.kind) {
+    case 'error_rate':
+    case 'latency_percentile':
+    case 'mtls_coverage_below': {
+      const series = await ruleTraffic(db, spec.scope, spec.groupBy, w);
+      return series.map((s) => judge(spec, s, minRequests));
+    }
+    case 'response_flag_rate': {
+      const series = await ruleTraffic(db, spec.scope, spec.groupBy, w, {
+        flags: true,
+      });
+      return series.map((s) => {
+        const n = total(s.measures);
+        const value =
+          n > 0 ? flaggedOf(s.byFlags ?? new Map(), spec.flags) / n : null;
+        return {
+          labels: s.labels,
+          value,
+          requests: n,
+          active: n >= minRequests && value !== null && value > spec.threshold,
+        };
+      });
+    }
+    case 'request_rate': {
+      const bw = alertWindow(
+        nowMs - t.windowMs,
+        t.baselineMs ?? 3_600_000,
+        nowMs,
+      );
+      const [current, baseline] = await Promise.all([
+        ruleTraffic(db, spec.scope, spec.groupBy, w),
+        ruleTraffic(db, spec.scope, spec.groupBy, bw),
+      ]);
+      const now = new Map(current.map((s) => [keyOf(s.labels), s]));
+      const all = new Map(baseline.map((s) => [keyOf(s.labels), s]));
+      for (const s of current)
+        if (!all.has(keyOf(s.labels)))
+          all.set(keyOf(s.labels), {
+            ...s,
+            measures: { ...s.measures, requests: 0, connections: 0 },
+          });
+      return [...all.entries()].map(([k, base]) => {
+        const cur = now.get(k);
+        const curRate = cur ? total(cur.measures) / w.seconds : 0;
+        const baseRate = total(base.measures) / bw.seconds;
+        const value =
+          baseRate > 0 && total(base.measures) >= minRequests
+            ? curRate / baseRate
+            : null;
+        const active =
+          value !== null &&
+          (spec.direction === 'drop'
+            ? value < spec.threshold
+            : value > spec.threshold);
+        return {
+          labels: base.labels,
+          value,
+          active,
+          requests: cur ? total(cur.measures) : 0,
+          note: `${curRate.toFixed(3)} req/s now, ${baseRate.toFixed(3)} req/s baseline`,
+        };
+      });
+    }
+    case 'new_plaintext_edge': {
+      const bw = alertWindow(
+        nowMs - t.windowMs,
+        t.baselineMs ?? 86_400_000,
+        nowMs,
+      );
+      const [current, baseline] = await Promise.all([
+        ruleTraffic(db, spec.scope, 'edge', w),
+        ruleTraffic(db, spec.scope, 'edge', bw),
+      ]);
+      const before = new Map(
+        baseline.map((s) => [keyOf(s.labels), plaintextOf(s.measures)]),
+      );
+      return current.map((s) => {
+        const value = plaintextOf(s.measures);
+        const seenBefore = (before.get(keyOf(s.labels)) ?? 0) > 0;
+        return {
+          labels: s.labels,
+          value,
+          requests: total(s.measures),
+          active: value >= spec.threshold && !seenBefore,
+          ...(seenBefore
+            ? { note: 'plaintext before the window too: not new' }
+            : {}),
+        };
+      });
+    }
+  }
+}
+
+/** Ratio and latency rules: the figure of one series against the threshold. */
+function judge(
+  spec: Extract<
+    RuleSpec,
+    { kind: 'error_rate' | 'latency_percentile' | 'mtls_coverage_below' }
+  >,
+  s: SeriesTraffic,
+  minRequests: number,
+): SeriesResult {
+  const m = s.measures;
+  const n = total(m);
+  let value: number | null;
+  let active: boolean;
+  if (spec.kind === 'error_rate') {
+    value = m.requests > 0 ? m.errors / m.requests : null;
+    active =
+      m.requests >= minRequests && value !== null && value > spec.threshold;
+  } else if (spec.kind === 'latency_percentile') {
+    value = histogramQuantileMs(spec.percentile, m.buckets);
+    active =
+      m.requests >= minRequests && value !== null && value > spec.threshold;
+  } else {
+    value = mtlsFigures(m.mtls, n).share;
+    active = n >= minRequests && value !== null && value < spec.threshold;
+  }
+  return { labels: s.labels, value, active, requests: n };
+}
