@@ -13,6 +13,7 @@ import { ensureWebBuild } from './build-web';
 import { ConfigError, parseConfig, setConfig, type Config } from './config';
 import { closeDb, getDb } from './db/client';
 import { migrate } from './db/migrate';
+import { applyRetention } from './db/retention';
 import { logger, rootLogger } from './log';
 import { handleOps } from './ops';
 import { runtime, type ListenerInfo } from './runtime';
@@ -114,6 +115,12 @@ async function main(): Promise<void> {
       { applied: result.applied.length, alreadyApplied: result.alreadyApplied },
       'schema is up to date',
     );
+    for (const change of await applyRetention(db, config.ttlDays)) {
+      log.info(
+        change,
+        `retention of ${change.table} set to ${change.toDays} days`,
+      );
+    }
   }
   if (args.has('--migrate-only')) {
     await closeDb();
