@@ -42,6 +42,8 @@ export function hopEndMs(r: SimRequest): number {
 
 export class DemoRunner {
   private pending: SimRequest[] = [];
+  /** True while backfill() emits past traffic (see release()). */
+  private backfilling = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly counts = { requests: 0, tcpConnections: 0, traces: 0 };
   private generatedFromMs: number | null = null;
@@ -81,9 +83,13 @@ export class DemoRunner {
     if (ready.length === 0) return 0;
     ready.sort((a, b) => hopEndMs(a) - hopEndMs(b));
     const { logs, metrics, spans } = this.emitters;
+    // A proxy's counters start when it starts: past traffic (backfill) reaches logs and spans,
+    // which carry their own times, but never the counters, or the first scrapes would count the
+    // whole backfill as one minute's increase.
+    const counted = this.backfilling ? null : metrics;
     for (const [name, emit] of [
       ['logs', () => logs?.emit(ready)],
-      ['metrics', () => metrics?.observe(ready)],
+      ['metrics', () => counted?.observe(ready)],
       ['spans', () => spans?.emit(ready)],
     ] as const) {
       try {
@@ -102,10 +108,15 @@ export class DemoRunner {
   async backfill(minutes: number): Promise<void> {
     const endMs = Math.floor(this.now() / 1000) * 1000;
     const startMs = endMs - Math.round(minutes * 60) * 1000;
-    for (let from = startMs; from < endMs; from += 60_000) {
-      this.generate(from, Math.min(from + 60_000, endMs));
-      this.release(this.now());
-      await this.drain(Date.now() + 15_000);
+    this.backfilling = true;
+    try {
+      for (let from = startMs; from < endMs; from += 60_000) {
+        this.generate(from, Math.min(from + 60_000, endMs));
+        this.release(this.now());
+        await this.drain(Date.now() + 15_000);
+      }
+    } finally {
+      this.backfilling = false;
     }
   }
 
