@@ -8,6 +8,7 @@ import { metrics } from '~/server/telemetry/metrics';
 import { logger } from '~/server/log';
 import { withSpan } from '~/server/telemetry/spans';
 import { isPermanentInsertError } from './errors';
+import { FileInserter } from './file-insert';
 import type { Spool } from './spool';
 
 const log = logger('pipeline');
@@ -60,7 +61,13 @@ const defaultSleep = (ms: number) =>
   new Promise<void>((r) => setTimeout(r, ms));
 
 export class ClickHouseWriter implements RowWriter {
-  constructor(private readonly opts: ClickHouseWriterOptions) {}
+  /** Embedded engine only: inserts through a scratch file (see file-insert.ts). */
+  private readonly fileInserter: FileInserter | undefined;
+
+  constructor(private readonly opts: ClickHouseWriterOptions) {
+    this.fileInserter =
+      opts.db.mode === 'embedded' ? new FileInserter(opts.db) : undefined;
+  }
 
   async write(table: string, rows: unknown[]): Promise<void> {
     try {
@@ -91,12 +98,16 @@ export class ClickHouseWriter implements RowWriter {
         await withSpan(
           'clickhouse.insert',
           { 'db.table': table, 'db.rows': rows.length, attempt },
-          () =>
-            db.client.insert({
-              table: `${db.database}.${table}`,
-              values: rows,
-              format: 'JSONEachRow',
-            }),
+          async () => {
+            if (this.fileInserter) await this.fileInserter.insert(table, rows);
+            else {
+              await db.client.insert({
+                table: `${db.database}.${table}`,
+                values: rows,
+                format: 'JSONEachRow',
+              });
+            }
+          },
         );
         stop();
         metrics().ingestRows.inc({ table, outcome: 'inserted' }, rows.length);

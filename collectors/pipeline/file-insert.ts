@@ -1,0 +1,83 @@
+/**
+ * The embedded engine's faster insert path. chDB's connection hands an inline insert body to the
+ * engine as one UTF-8 string; writing the same JSONEachRow bytes to a file in memory (/dev/shm)
+ * and running `INSERT ... SELECT FROM file()` lets the engine read them itself: about 1.5-2x the
+ * rows/s of `client.insert` on this kind of machine (bench: npm run bench:ingest-logs).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Db } from '~/server/db/client';
+
+const SCRATCH_DIR = (() => {
+  try {
+    fs.accessSync('/dev/shm', fs.constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return os.tmpdir();
+  }
+})();
+
+let sequence = 0;
+
+interface TableShape {
+  columns: string;
+  structure: string;
+}
+
+export class FileInserter {
+  private shapes = new Map<string, Promise<TableShape>>();
+
+  constructor(private readonly db: Db) {}
+
+  /** The columns an insert may set (not ALIAS/MATERIALIZED), in table order. */
+  private shapeOf(table: string): Promise<TableShape> {
+    let shape = this.shapes.get(table);
+    if (!shape) {
+      shape = this.db.client
+        .query({
+          query: `SELECT name, type FROM system.columns
+                  WHERE database = {db:String} AND table = {table:String}
+                    AND default_kind NOT IN ('ALIAS', 'MATERIALIZED')
+                  ORDER BY position`,
+          query_params: { db: this.db.database, table },
+          format: 'JSONEachRow',
+        })
+        .then((rs) => rs.json<{ name: string; type: string }>())
+        .then((cols) => {
+          if (cols.length === 0)
+            throw new Error(`table ${table} has no columns (does it exist?)`);
+          return {
+            columns: cols.map((c) => `\`${c.name}\``).join(', '),
+            structure: cols.map((c) => `\`${c.name}\` ${c.type}`).join(', '),
+          };
+        });
+      shape.catch(() => this.shapes.delete(table));
+      this.shapes.set(table, shape);
+    }
+    return shape;
+  }
+
+  /** Inserts rows through a scratch file; the same errors as an inline insert. */
+  async insert(table: string, rows: readonly unknown[]): Promise<void> {
+    const shape = await this.shapeOf(table);
+    const file = path.join(
+      SCRATCH_DIR,
+      `meshlens-${process.pid}-${sequence++}.ndjson`,
+    );
+    await fs.promises.writeFile(
+      file,
+      rows.map((r) => JSON.stringify(r)).join('\n'),
+    );
+    try {
+      // Identifiers: our own table names (never user input) and system.columns' own names.
+      await this.db.client.command({
+        query: `INSERT INTO \`${this.db.database}\`.\`${table}\` (${shape.columns})
+                SELECT * FROM file({file:String}, 'JSONEachRow', {structure:String})`,
+        query_params: { file, structure: shape.structure },
+      });
+    } finally {
+      await fs.promises.rm(file, { force: true });
+    }
+  }
+}
