@@ -20,6 +20,32 @@ const SCRATCH_DIR = (() => {
 
 let sequence = 0;
 
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes scratch files left by processes that died mid-insert (kill -9): they live in memory
+ * (/dev/shm), so they must not pile up. Their rows were never acknowledged, so the senders retry.
+ */
+export function removeStaleScratchFiles(dir = SCRATCH_DIR): number {
+  let removed = 0;
+  for (const name of fs.readdirSync(dir)) {
+    const pid = /^meshlens-(\d+)-\d+\.ndjson$/.exec(name)?.[1];
+    if (pid === undefined || pidAlive(Number(pid))) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+let staleChecked = false;
+
 interface TableShape {
   columns: string;
   structure: string;
@@ -28,7 +54,16 @@ interface TableShape {
 export class FileInserter {
   private shapes = new Map<string, Promise<TableShape>>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    if (!staleChecked) {
+      staleChecked = true;
+      try {
+        removeStaleScratchFiles();
+      } catch {
+        // a scratch dir we cannot list is not a reason to stop ingesting
+      }
+    }
+  }
 
   /** The columns an insert may set (not ALIAS/MATERIALIZED), in table order. */
   private shapeOf(table: string): Promise<TableShape> {
