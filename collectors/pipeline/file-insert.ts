@@ -49,6 +49,11 @@ let staleChecked = false;
 interface TableShape {
   columns: string;
   structure: string;
+  /**
+   * False for tables with DEFAULT expressions: `file()` fills an omitted field with its type's
+   * default, not the table's expression (an inline JSONEachRow insert applies the expression).
+   */
+  fileSafe: boolean;
 }
 
 export class FileInserter {
@@ -71,20 +76,23 @@ export class FileInserter {
     if (!shape) {
       shape = this.db.client
         .query({
-          query: `SELECT name, type FROM system.columns
+          query: `SELECT name, type, default_kind FROM system.columns
                   WHERE database = {db:String} AND table = {table:String}
                     AND default_kind NOT IN ('ALIAS', 'MATERIALIZED')
                   ORDER BY position`,
           query_params: { db: this.db.database, table },
           format: 'JSONEachRow',
         })
-        .then((rs) => rs.json<{ name: string; type: string }>())
+        .then((rs) =>
+          rs.json<{ name: string; type: string; default_kind: string }>(),
+        )
         .then((cols) => {
           if (cols.length === 0)
             throw new Error(`table ${table} has no columns (does it exist?)`);
           return {
             columns: cols.map((c) => `\`${c.name}\``).join(', '),
             structure: cols.map((c) => `\`${c.name}\` ${c.type}`).join(', '),
+            fileSafe: cols.every((c) => c.default_kind === ''),
           };
         });
       shape.catch(() => this.shapes.delete(table));
@@ -93,9 +101,20 @@ export class FileInserter {
     return shape;
   }
 
-  /** Inserts rows through a scratch file; the same errors as an inline insert. */
+  /**
+   * Inserts rows through a scratch file (the same errors as an inline insert), or inline for a
+   * table with DEFAULT expressions.
+   */
   async insert(table: string, rows: readonly unknown[]): Promise<void> {
     const shape = await this.shapeOf(table);
+    if (!shape.fileSafe) {
+      await this.db.client.insert({
+        table: `${this.db.database}.${table}`,
+        values: rows,
+        format: 'JSONEachRow',
+      });
+      return;
+    }
     const file = path.join(
       SCRATCH_DIR,
       `meshlens-${process.pid}-${sequence++}.ndjson`,

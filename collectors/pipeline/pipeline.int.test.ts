@@ -81,6 +81,23 @@ describe('pipeline on the embedded engine', () => {
     expect(await count('mesh_requests', "RequestId = 'lone-2'")).toBe(1);
   });
 
+  it("applies the table's DEFAULT expressions to omitted fields, as an inline insert does", async () => {
+    await t.db.client.command({
+      query: `CREATE TABLE ${t.db.database}.with_default (a String, b String DEFAULT concat('from-', a)) ENGINE = MergeTree ORDER BY a`,
+    });
+    const pipeline = createPipeline({ db: t.db, config: t.config });
+    await pipeline
+      .sink('with_default')
+      .offer([{ a: 'x' }, { a: 'y', b: 'given' }]);
+    await pipeline.close();
+    expect(
+      await t.rows('SELECT a, b FROM {db:Identifier}.with_default ORDER BY a'),
+    ).toEqual([
+      { a: 'x', b: 'from-x' },
+      { a: 'y', b: 'given' },
+    ]);
+  });
+
   it('pushes back with BackpressureError when the queue is full, and takes rows again once drained', async () => {
     const config = parseConfig({
       ...process.env,
