@@ -8,7 +8,7 @@ import { metrics } from '~/server/telemetry/metrics';
 import { logger } from '~/server/log';
 import { withSpan } from '~/server/telemetry/spans';
 import { isPermanentInsertError } from './errors';
-import { FileInserter } from './file-insert';
+import { RowInserter } from './row-inserter';
 import type { Spool } from './spool';
 
 const log = logger('pipeline');
@@ -61,12 +61,11 @@ const defaultSleep = (ms: number) =>
   new Promise<void>((r) => setTimeout(r, ms));
 
 export class ClickHouseWriter implements RowWriter {
-  /** Embedded engine only: inserts through a scratch file (see file-insert.ts). */
-  private readonly fileInserter: FileInserter | undefined;
+  /** The insert path: a scratch file on the embedded engine, inline otherwise (row-inserter.ts). */
+  private readonly inserter: RowInserter;
 
   constructor(private readonly opts: ClickHouseWriterOptions) {
-    this.fileInserter =
-      opts.db.mode === 'embedded' ? new FileInserter(opts.db) : undefined;
+    this.inserter = new RowInserter(opts.db);
   }
 
   async write(table: string, rows: unknown[]): Promise<void> {
@@ -89,7 +88,7 @@ export class ClickHouseWriter implements RowWriter {
 
   /** Inserts without spooling; used by the spool replayer. Throws when the store still fails. */
   async insertWithRetry(table: string, rows: unknown[]): Promise<void> {
-    const { db, maxAttempts } = this.opts;
+    const { maxAttempts } = this.opts;
     const sleep = this.opts.sleep ?? defaultSleep;
     const base = this.opts.baseDelayMs ?? 100;
     for (let attempt = 1; ; attempt++) {
@@ -98,16 +97,7 @@ export class ClickHouseWriter implements RowWriter {
         await withSpan(
           'clickhouse.insert',
           { 'db.table': table, 'db.rows': rows.length, attempt },
-          async () => {
-            if (this.fileInserter) await this.fileInserter.insert(table, rows);
-            else {
-              await db.client.insert({
-                table: `${db.database}.${table}`,
-                values: rows,
-                format: 'JSONEachRow',
-              });
-            }
-          },
+          () => this.inserter.insert(table, rows),
         );
         stop();
         metrics().ingestRows.inc({ table, outcome: 'inserted' }, rows.length);

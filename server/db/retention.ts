@@ -51,25 +51,29 @@ export async function applyRetention(
   dir?: string,
 ): Promise<RetentionChange[]> {
   const changes: RetentionChange[] = [];
+  const stored = (table: string) => (db.cluster ? `${table}_local` : table);
+  // One look at every table's definition, not one query per table.
+  const rs = await db.client.query({
+    query: `SELECT name, create_table_query AS q FROM system.tables
+            WHERE database = {db:String}`,
+    query_params: { db: db.database },
+    format: 'JSONEachRow',
+  });
+  const definitions = new Map(
+    (await rs.json<{ name: string; q: string }>()).map((r) => [r.name, r.q]),
+  );
   for (const rule of ttlRules(dir)) {
     const days = ttlDays[rule.key];
     if (days === undefined) continue;
-    const stored = db.cluster ? `${rule.table}_local` : rule.table;
-    const rs = await db.client.query({
-      query: `SELECT create_table_query AS q FROM system.tables
-              WHERE database = {db:String} AND name = {table:String}`,
-      query_params: { db: db.database, table: stored },
-      format: 'JSONEachRow',
-    });
-    const [row] = await rs.json<{ q: string }>();
-    if (!row) continue;
-    const current = /toIntervalDay\((\d+)\)/.exec(row.q)?.[1];
+    const q = definitions.get(stored(rule.table));
+    if (q === undefined) continue;
+    const current = /toIntervalDay\((\d+)\)/.exec(q)?.[1];
     const fromDays = current === undefined ? undefined : Number(current);
     if (fromDays === days) continue;
     const onCluster = db.cluster ? ` ON CLUSTER \`${db.cluster}\`` : '';
     // Identifiers come from our own migration files and the validated database name.
     await db.client.command({
-      query: `ALTER TABLE \`${db.database}\`.\`${stored}\`${onCluster} MODIFY TTL ${rule.expression} + toIntervalDay(${days})`,
+      query: `ALTER TABLE \`${db.database}\`.\`${stored(rule.table)}\`${onCluster} MODIFY TTL ${rule.expression} + toIntervalDay(${days})`,
     });
     changes.push({ table: rule.table, fromDays, toDays: days });
   }

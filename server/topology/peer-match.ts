@@ -26,14 +26,9 @@ export function isInjectedService(node: NodeRef, type: GraphType): boolean {
   return node.kind === 'service' && type !== 'service';
 }
 
-/** The node as the calling side; null when it never calls (external hosts, injected services). */
-export function asSource(node: NodeRef, type: GraphType): PeerFilter | null {
-  if (isInjectedService(node, type)) return null;
+/** A mesh node (service, app, gateway or workload) as a peer, calling or called alike. */
+function meshPeer(node: NodeRef, type: GraphType): PeerFilter {
   switch (node.kind) {
-    case 'unknown':
-      return { workload: '' };
-    case 'external':
-      return null;
     case 'service':
       return { namespace: node.namespace, service: node.service };
     case 'app':
@@ -51,29 +46,20 @@ export function asSource(node: NodeRef, type: GraphType): PeerFilter | null {
   }
 }
 
+/** The node as the calling side; null when it never calls (external hosts, injected services). */
+export function asSource(node: NodeRef, type: GraphType): PeerFilter | null {
+  if (isInjectedService(node, type)) return null;
+  if (node.kind === 'unknown') return { workload: '' };
+  if (node.kind === 'external') return null;
+  return meshPeer(node, type);
+}
+
 /** The node as the called side. */
 export function asDestination(node: NodeRef, type: GraphType): PeerFilter {
-  switch (node.kind) {
-    case 'unknown':
-      // Calls that reached no known service (no destination service or workload).
-      return { service: '', workload: '' };
-    case 'external':
-      return { service: node.service, workload: '' };
-    case 'service':
-      return { namespace: node.namespace, service: node.service };
-    case 'app':
-      return {
-        namespace: node.namespace,
-        service: node.app,
-        version: node.version,
-      };
-    case 'gateway':
-      return type === 'service'
-        ? { namespace: node.namespace, service: node.service }
-        : { namespace: node.namespace, workload: node.workload };
-    default:
-      return { namespace: node.namespace, workload: node.workload };
-  }
+  // Calls that reached no known service (no destination service or workload).
+  if (node.kind === 'unknown') return { service: '', workload: '' };
+  if (node.kind === 'external') return { service: node.service, workload: '' };
+  return meshPeer(node, type);
 }
 
 /**

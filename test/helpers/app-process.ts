@@ -7,13 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '~/server/build-web';
 
-export const REPO_ROOT = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-);
+export { REPO_ROOT };
 
 /** How long start-up may take before the test fails (first start may build the UI). */
 const READY_TIMEOUT_MS = 90_000;

@@ -2,17 +2,14 @@
 
 import { TimeRangePicker } from '../../_components/TimeRangePicker';
 import { NamespacePicker } from '../../_components/NamespacePicker';
+import { SelectField } from '../../_components/SelectField';
 import {
   EDGE_LABELS,
   GRAPH_TYPES,
   LAYOUTS,
   PROTOCOLS,
   REFRESH,
-  type EdgeLabelKey,
-  type GraphTypeKey,
-  type LayoutKey,
   type Protocol,
-  type RefreshKey,
   type TopologyState,
 } from './url-state';
 
@@ -48,24 +45,12 @@ export function TopologyToolbar({
         value={state.range}
         onChange={(range) => onChange({ range })}
       />
-      <label className="field">
-        <span>Graph</span>
-        <select
-          value={state.graphType}
-          onChange={(e) =>
-            onChange({
-              graphType: e.target.value as GraphTypeKey,
-              selected: null,
-            })
-          }
-        >
-          {GRAPH_TYPES.map((g) => (
-            <option key={g.key} value={g.key}>
-              {g.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Graph"
+        value={state.graphType}
+        options={GRAPH_TYPES}
+        onChange={(graphType) => onChange({ graphType, selected: null })}
+      />
       <div className="field">
         <span>Namespaces</span>
         <NamespacePicker
@@ -113,47 +98,24 @@ export function TopologyToolbar({
           ))}
         </select>
       </label>
-      <label className="field">
-        <span>Edge labels</span>
-        <select
-          value={state.edgeLabels}
-          onChange={(e) =>
-            onChange({ edgeLabels: e.target.value as EdgeLabelKey })
-          }
-        >
-          {EDGE_LABELS.map((l) => (
-            <option key={l.key} value={l.key}>
-              {l.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>Layout</span>
-        <select
-          value={state.layout}
-          onChange={(e) => onChange({ layout: e.target.value as LayoutKey })}
-        >
-          {LAYOUTS.map((l) => (
-            <option key={l.key} value={l.key}>
-              {l.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>Refresh</span>
-        <select
-          value={state.refresh}
-          onChange={(e) => onChange({ refresh: e.target.value as RefreshKey })}
-        >
-          {REFRESH.map((r) => (
-            <option key={r.key} value={r.key}>
-              {r.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Edge labels"
+        value={state.edgeLabels}
+        options={EDGE_LABELS}
+        onChange={(edgeLabels) => onChange({ edgeLabels })}
+      />
+      <SelectField
+        label="Layout"
+        value={state.layout}
+        options={LAYOUTS}
+        onChange={(layout) => onChange({ layout })}
+      />
+      <SelectField
+        label="Refresh"
+        value={state.refresh}
+        options={REFRESH}
+        onChange={(refresh) => onChange({ refresh })}
+      />
       <label className="check field-check">
         <input
           type="checkbox"

@@ -56,11 +56,12 @@ interface TableShape {
   fileSafe: boolean;
 }
 
-export class FileInserter {
+/** The one insert path of the writer: through a scratch file where that is safe, else inline. */
+export class RowInserter {
   private shapes = new Map<string, Promise<TableShape>>();
 
   constructor(private readonly db: Db) {
-    if (!staleChecked) {
+    if (db.mode === 'embedded' && !staleChecked) {
       staleChecked = true;
       try {
         removeStaleScratchFiles();
@@ -102,12 +103,13 @@ export class FileInserter {
   }
 
   /**
-   * Inserts rows through a scratch file (the same errors as an inline insert), or inline for a
-   * table with DEFAULT expressions.
+   * Inserts rows through a scratch file on the embedded engine (the same errors as an inline
+   * insert); inline against a server, or for a table with DEFAULT expressions.
    */
   async insert(table: string, rows: readonly unknown[]): Promise<void> {
-    const shape = await this.shapeOf(table);
-    if (!shape.fileSafe) {
+    const shape =
+      this.db.mode === 'embedded' ? await this.shapeOf(table) : undefined;
+    if (!shape?.fileSafe) {
       await this.db.client.insert({
         table: `${this.db.database}.${table}`,
         values: rows,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { removeStaleScratchFiles } from './file-insert';
+import { removeStaleScratchFiles } from './row-inserter';
 
 describe('scratch files of the file insert path', () => {
   it('removes files of dead processes and keeps those of live ones and unrelated files', () => {
