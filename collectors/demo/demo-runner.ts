@@ -6,7 +6,8 @@
  * the emitters drain between minutes while their receivers keep up.
  */
 import type { Logger } from 'pino';
-import { generateWindow } from './generate';
+import { meshWithFault, type DemoFault } from './fault';
+import { generateMeshWindow } from './generate';
 import type { LogEmitter } from './log-emitter';
 import type { Mesh } from './mesh';
 import type { MetricsRegistry } from './metrics-registry';
@@ -48,6 +49,9 @@ export class DemoRunner {
   private readonly counts = { requests: 0, tcpConnections: 0, traces: 0 };
   private generatedFromMs: number | null = null;
   private generatedUntilMs: number | null = null;
+  /** The mesh traffic is generated from: `mesh`, or `mesh` with the fault switched on. */
+  private active: Mesh;
+  private fault: DemoFault | null = null;
 
   constructor(
     private readonly mesh: Mesh,
@@ -56,12 +60,30 @@ export class DemoRunner {
     private readonly emitters: Emitters,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.active = mesh;
+  }
+
+  /**
+   * Switches a fault on (or off with null) for every second generated from now on; the switch
+   * is noted in the truth ledger at the first second it applies to. Throws on an unknown target
+   * (nothing changes then).
+   */
+  setFault(fault: DemoFault | null): void {
+    this.active = meshWithFault(this.mesh, fault);
+    this.fault = fault;
+    const atMs = this.generatedUntilMs ?? Math.floor(this.now() / 1000) * 1000;
+    this.ledger.noteFault(atMs, fault);
+  }
+
+  currentFault(): DemoFault | null {
+    return this.fault;
+  }
 
   /** Generates root arrivals in [fromMs, toMs) and records them as truth. */
   generate(fromMs: number, toMs: number): void {
     if (toMs <= fromMs) return;
-    const reqs = generateWindow(this.mesh.scenario, fromMs, toMs, this.seed);
+    const reqs = generateMeshWindow(this.active, fromMs, toMs, this.seed);
     this.ledger.record(reqs);
     this.ledger.markGenerated(fromMs, toMs);
     for (const r of reqs) {

@@ -34,7 +34,16 @@ export function generateWindow(
   toMs: number,
   seed: number,
 ): SimRequest[] {
-  const mesh = meshOf(scenario);
+  return generateMeshWindow(meshOf(scenario), fromMs, toMs, seed);
+}
+
+/** `generateWindow` over a compiled mesh (e.g. one with a fault switched on, fault.ts). */
+export function generateMeshWindow(
+  mesh: Mesh,
+  fromMs: number,
+  toMs: number,
+  seed: number,
+): SimRequest[] {
   const out: SimRequest[] = [];
   for (let s = Math.floor(fromMs / 1000) * 1000; s < toMs; s += 1000) {
     for (const edge of mesh.rootEdges)

@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import { logger as componentLogger } from '~/server/log';
 import { DemoRunner, type GenerationStats } from './demo-runner';
 import { FailureReporter } from './emitter-util';
+import { faultFilePath } from './fault';
+import { watchFault } from './fault-watch';
 import { LogEmitter, type LogEmitterStats } from './log-emitter';
 import { meshOf } from './mesh';
 import {
@@ -85,6 +87,8 @@ export interface DemoHandle {
   stats(): EmitterStats;
   /** NDJSON truth ledger (read it with truth-cli.ts). */
   truthFile: string;
+  /** The fault switch file (fault.ts, `npm run demo:fault`); polled every second. */
+  faultFile: string;
   logsDir: string;
   targets: MetricsTarget[];
   scenario: Scenario;
@@ -166,6 +170,10 @@ export async function startDemo(opts: StartDemoOptions): Promise<DemoHandle> {
     await spans?.stop();
     throw err;
   }
+  // The fault switch applies to live traffic only (a fault already on applies from now).
+  const faultFile = faultFilePath(opts.dataDir);
+  const faults = watchFault(faultFile, runner, log);
+  faults.poll();
   runner.start(opts.tickMs);
   logs?.start();
   spans?.start();
@@ -176,6 +184,7 @@ export async function startDemo(opts: StartDemoOptions): Promise<DemoHandle> {
       pods: mesh.proxiedPods.length,
       targetsFile,
       truthFile,
+      faultFile,
     },
     'demo mesh started',
   );
@@ -184,6 +193,7 @@ export async function startDemo(opts: StartDemoOptions): Promise<DemoHandle> {
   return {
     stop: () =>
       (stopped ??= (async () => {
+        faults.stop();
         runner.stop();
         await Promise.all([logs?.stop(), spans?.stop()]);
         await endpoints?.stop();
@@ -193,6 +203,7 @@ export async function startDemo(opts: StartDemoOptions): Promise<DemoHandle> {
     truth: (fromMs, toMs) => ledger.truth(fromMs, toMs),
     targetsFile,
     truthFile,
+    faultFile,
     logsDir,
     targets,
     scenario,

@@ -7,6 +7,7 @@
  * --clusters splits edges by source and destination cluster.
  */
 import { pathToFileURL } from 'node:url';
+import { describeFault, type DemoFault } from './fault';
 import { readLedgerFile } from './truth-file';
 import { renderTruth } from './truth-table';
 
@@ -54,6 +55,30 @@ export function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
+/** The fault switches (npm run demo:fault) that shaped the window, as text lines. */
+export function faultLines(
+  faults: readonly { atMs: number; fault: DemoFault | null }[],
+  fromMs: number,
+  toMs: number,
+): string {
+  // The switch in force at the start of the window counts too.
+  const inForce = faults.filter((f) => f.atMs <= fromMs).at(-1);
+  const shown = [
+    ...(inForce?.fault ? [inForce] : []),
+    ...faults.filter((f) => f.atMs > fromMs && f.atMs < toMs),
+  ];
+  if (shown.length === 0) return '';
+  return (
+    '\nDemo faults (npm run demo:fault):\n' +
+    shown
+      .map(
+        (f) =>
+          `  ${new Date(f.atMs).toISOString()}  ${f.fault ? `on: ${describeFault(f.fault)}` : 'off'}\n`,
+      )
+      .join('')
+  );
+}
+
 /** Runs the CLI; returns the exit code. */
 export function main(
   argv: readonly string[],
@@ -85,7 +110,8 @@ export function main(
     out(
       args.json
         ? JSON.stringify(truth, null, 2) + '\n'
-        : renderTruth(truth, { clusters: args.clusters }),
+        : renderTruth(truth, { clusters: args.clusters }) +
+            faultLines(ledger.faults, from, to),
     );
     return 0;
   } catch (e) {

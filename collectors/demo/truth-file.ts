@@ -3,9 +3,11 @@
  *   {"type":"meta","version":1,"scenario":..,"seed":..,"samplingPercent":..,"startedAtMs":..}   first line
  *   {"type":"cell","minuteMs":..,"key":{CellKey},"outcomes":[..],"t":[..],"d":[..],"sd":[..],"rb":[..],"sb":[..],"o":[..],"f":[..]}
  *   {"type":"coverage","fromMs":..,"untilMs":..}   after each batch of finished minutes
+ *   {"type":"fault","atMs":..,"fault":{DemoFault}|null}   a fault switched on / off (fault.ts)
  * Columns are described on `Cell` (truth-aggregate.ts).
  */
 import { readFileSync } from 'node:fs';
+import type { DemoFault } from './fault';
 import type { Cell } from './truth-aggregate';
 import { TruthLedger } from './truth';
 
@@ -68,6 +70,9 @@ export function parseLedger(text: string, source = 'truth file'): TruthLedger {
       throw new Error(`${source}:${i + 1}: expected a "meta" line first`);
     if (isCell(v)) {
       ledger.loadCell(v.minuteMs, v);
+    } else if ((v as { type?: string }).type === 'fault') {
+      const f = v as { atMs: number; fault: DemoFault | null };
+      ledger.faults.push({ atMs: f.atMs, fault: f.fault });
     } else if ((v as { type?: string }).type === 'coverage') {
       const c = v as { fromMs: number | null; untilMs: number | null };
       if (c.fromMs !== null)

@@ -11,6 +11,7 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { DemoFault } from './fault';
 import {
   F_DESTINATION,
   F_ERROR,
@@ -83,6 +84,9 @@ export class TruthLedger {
     untilMs: null,
   };
 
+  /** Fault switches (fault.ts) in order: from `atMs` on, traffic was generated with `fault`. */
+  readonly faults: { atMs: number; fault: DemoFault | null }[] = [];
+
   constructor(
     readonly meta: LedgerMeta,
     private readonly opts: {
@@ -107,6 +111,22 @@ export class TruthLedger {
         }) + '\n',
       );
     });
+  }
+
+  /**
+   * Notes a fault switch (on, or off with null) from `atMs` on. The hops keep their true
+   * outcomes either way; the note says why a window's figures changed.
+   */
+  noteFault(atMs: number, fault: DemoFault | null): void {
+    this.faults.push({ atMs, fault });
+    const file = this.opts.file;
+    if (file)
+      this.write(() =>
+        appendFileSync(
+          file,
+          JSON.stringify({ type: 'fault', atMs, fault }) + '\n',
+        ),
+      );
   }
 
   /** Records generated hops. */
