@@ -162,4 +162,84 @@ describe('rule kinds over rollups', () => {
     const later = await evaluateRule(t.db, s, NOW + 4 * MIN);
     expect(later.filter((r) => r.active)).toEqual([]);
   });
+
+  it('latency percentile and response-flag rate on one edge: p99 from the buckets, FI share but no UO', async () => {
+    // reviews-v2 -> ratings, one minute: 1000 requests, 4 % aborted (FI); 20 slow (1-2.5 s bucket).
+    const minuteMs = BASE + 90 * MIN;
+    const rows = faultRollupRows({
+      minuteMs,
+      requests: 1000,
+      faultShare: 0.04,
+    }).map((r) =>
+      r.ResponseFlags === 'FI'
+        ? r
+        : { ...r, DurationBuckets: { '5000': 940, '2500000': 20 } },
+    );
+    await t.db.client.insert({
+      table: `${t.db.database}.edge_rollups_1m`,
+      values: rows,
+      format: 'JSONEachRow',
+    });
+    const scope = {
+      type: 'edge',
+      source: { namespace: 'bookinfo', service: 'reviews' },
+      destination: { namespace: 'bookinfo', service: 'ratings' },
+    };
+    const at = minuteMs + MIN;
+    const [p99] = await evaluateRule(
+      t.db,
+      spec({
+        kind: 'latency_percentile',
+        scope,
+        threshold: 1000,
+        window: '1m',
+      }),
+      at,
+    );
+    // rank 990 of 1000 lies half-way into the (1000 ms, 2500 ms] bucket.
+    expect(p99!.value).toBeCloseTo(1750, 6);
+    expect(p99!.active).toBe(true);
+    expect(p99!.labels).toEqual({
+      source_namespace: 'bookinfo',
+      source_service: 'reviews',
+      destination_namespace: 'bookinfo',
+      destination_service: 'ratings',
+    });
+    const [p50] = await evaluateRule(
+      t.db,
+      spec({
+        kind: 'latency_percentile',
+        scope,
+        percentile: 0.5,
+        threshold: 1000,
+        window: '1m',
+      }),
+      at,
+    );
+    expect(p50!.value).toBeLessThan(5);
+    expect(p50!.active).toBe(false);
+
+    const flags = (f: string[]) =>
+      spec({
+        kind: 'response_flag_rate',
+        scope,
+        flags: f,
+        threshold: 0.02,
+        window: '1m',
+      });
+    const [fi] = await evaluateRule(t.db, flags(['FI']), at);
+    expect(fi!.value).toBeCloseTo(0.04, 9);
+    expect(fi!.requests).toBe(1000);
+    expect(fi!.active).toBe(true);
+    const [uo] = await evaluateRule(t.db, flags(['UO', 'URX']), at);
+    expect(uo!.value).toBe(0);
+    expect(uo!.active).toBe(false);
+    // Too few requests to judge: minRequests holds the rule back.
+    const [few] = await evaluateRule(
+      t.db,
+      spec({ ...flags(['FI']), minRequests: 5000 }),
+      at,
+    );
+    expect(few!.active).toBe(false);
+  });
 });

@@ -11,23 +11,20 @@ import { HistoryTable } from './HistoryTable';
 import { RuleEditor } from './RuleEditor';
 import { RulesTable } from './RulesTable';
 import { SilencesPanel } from './SilencesPanel';
+import { useUrlState } from '../../_components/use-url-state';
+import { ALERT_TABS, alertsParams, parseAlertsUrl } from './alerts-url';
 import { emptyForm, fromRule, type RuleForm } from './rule-form';
 import '../../_components/controls.css';
 import './alerts.css';
 
-const TABS = [
-  ['rules', 'Rules'],
-  ['history', 'History'],
-  ['silences', 'Silences'],
-  ['deliveries', 'Deliveries'],
-] as const;
-type Tab = (typeof TABS)[number][0];
+const useAlertsUrl = () => useUrlState(parseAlertsUrl, alertsParams);
 
 /** Alert rules with their state, the editor, history, silences and the delivery log. */
 export function AlertsView() {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const [tab, setTab] = useState<Tab>('rules');
+  const [{ tab, rule: ruleId }, setUrl] = useAlertsUrl();
+  const setTab = (t: typeof tab) => setUrl({ tab: t });
   const [editing, setEditing] = useState<{
     id: string | null;
     form: RuleForm;
@@ -68,7 +65,7 @@ export function AlertsView() {
         }
       />
       <div className="segmented" role="tablist" aria-label="Alert views">
-        {TABS.map(([key, label]) => (
+        {ALERT_TABS.map(([key, label]) => (
           <button
             key={key}
             type="button"
@@ -122,6 +119,7 @@ export function AlertsView() {
         <div className="panel table-panel">
           <RulesTable
             rules={rules.data}
+            selectedId={ruleId}
             onEdit={(r) => setEditing({ id: r.id, form: fromRule(r) })}
             onToggle={(r) => toggle.mutate({ id: r.id, enabled: !r.enabled })}
             onDelete={(r) => {
@@ -135,7 +133,23 @@ export function AlertsView() {
           />
         </div>
       ) : null}
-      {tab === 'history' ? <HistoryTable rules={rules.data ?? []} /> : null}
+      {ruleId && (tab === 'rules' || tab === 'history') ? (
+        <p className="muted small" role="status">
+          {rules.data && !rules.data.some((r) => r.id === ruleId)
+            ? `Rule ${ruleId} does not exist (any more). `
+            : `Showing rule “${rules.data?.find((r) => r.id === ruleId)?.name ?? ruleId}”${tab === 'history' ? ' only' : ''}. `}
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => setUrl({ rule: null })}
+          >
+            Show all rules
+          </button>
+        </p>
+      ) : null}
+      {tab === 'history' ? (
+        <HistoryTable rules={rules.data ?? []} ruleId={ruleId} />
+      ) : null}
       {tab === 'silences' ? <SilencesPanel /> : null}
       {tab === 'deliveries' ? <DeliveriesTable /> : null}
     </div>

@@ -6,16 +6,18 @@ import { useTRPC } from '../../_trpc/client';
 import { formatValue, timeText, whereText } from './alert-format';
 import { StateBadge } from './StateBadge';
 
-/** Every state change of the last day, newest first. */
+/** Every state change of the last day (of one rule, or all), newest first. */
 export function HistoryTable({
   rules,
+  ruleId = null,
 }: {
   rules: { id: string; name: string; spec: { kind: string } }[];
+  ruleId?: string | null;
 }) {
   const trpc = useTRPC();
   const history = useQuery(
     trpc.alerts.history.queryOptions(
-      { lastMs: 86_400_000 },
+      { lastMs: 86_400_000, ...(ruleId ? { ruleId } : {}) },
       { refetchInterval: 15_000 },
     ),
   );
@@ -31,7 +33,9 @@ export function HistoryTable({
   if (history.data.length === 0)
     return (
       <p className="empty-inline">
-        No alert changed state in the last 24 hours.
+        {ruleId
+          ? 'This rule’s alerts did not change state in the last 24 hours.'
+          : 'No alert changed state in the last 24 hours.'}
       </p>
     );
   return (

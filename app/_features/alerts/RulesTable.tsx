@@ -9,11 +9,14 @@ type Rule = RouterOutputs['alerts']['list'][number];
 /** Every rule with its state and its active alerts. */
 export function RulesTable({
   rules,
+  selectedId = null,
   onEdit,
   onToggle,
   onDelete,
 }: {
   rules: Rule[];
+  /** The rule the URL names (`?rule=`), highlighted. */
+  selectedId?: string | null;
   onEdit: (r: Rule) => void;
   onToggle: (r: Rule) => void;
   onDelete: (r: Rule) => void;
@@ -37,7 +40,12 @@ export function RulesTable({
             (a) => a.state === 'firing' || a.state === 'pending',
           );
           return (
-            <tr key={r.id} data-rule={r.name}>
+            <tr
+              key={r.id}
+              data-rule={r.name}
+              className={r.id === selectedId ? 'selected' : undefined}
+              aria-current={r.id === selectedId ? 'true' : undefined}
+            >
               <td>
                 <StateBadge
                   state={r.enabled ? r.state : 'inactive'}

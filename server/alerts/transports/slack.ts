@@ -12,6 +12,18 @@ const fmt = (v: number | null) =>
       ? v.toFixed(0)
       : Number(v.toPrecision(3)).toString();
 
+/**
+ * Slack reads `&`, `<` and `>` as markup (`<url|text>` is a link, `<!channel>` pings everyone):
+ * label values come from telemetry, so they are escaped as Slack asks
+ * (https://api.slack.com/reference/surfaces/formatting#escaping).
+ */
+export function slackEscape(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;');
+}
+
 export function slackText(n: AlertNotification): string {
   const icon =
     n.status === 'firing' ? ':rotating_light:' : ':white_check_mark:';
@@ -20,7 +32,9 @@ export function slackText(n: AlertNotification): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   const summary = n.annotations.summary ?? n.annotations.description ?? '';
-  return `${icon} [${n.status.toUpperCase()}] ${n.ruleName}${where ? ` (${where})` : ''}: value ${fmt(n.value)}, threshold ${fmt(n.threshold)}${summary ? ` - ${summary}` : ''}`;
+  return slackEscape(
+    `[${n.status.toUpperCase()}] ${n.ruleName}${where ? ` (${where})` : ''}: value ${fmt(n.value)}, threshold ${fmt(n.threshold)}${summary ? ` - ${summary}` : ''}`,
+  ).replace(/^/, `${icon} `);
 }
 
 export const slackTransport: Transport = {
@@ -32,7 +46,7 @@ export const slackTransport: Transport = {
           type: 'section',
           text: {
             type: 'mrkdwn',
-            text: `${slackText(n)}\n<${n.generatorURL}|Open in Meshlens>`,
+            text: `${slackText(n)}\n<${slackEscape(n.generatorURL).replaceAll('|', '%7C')}|Open in Meshlens>`,
           },
         },
       ],

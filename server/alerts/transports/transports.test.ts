@@ -3,7 +3,7 @@ import { buildNotification, renderTemplate } from '../notification';
 import { ruleSpecSchema, type AlertRule } from '../rule-schema';
 import { hostAllowList, refusal } from './allow-list';
 import { alertmanagerAlert, alertmanagerTransport } from './alertmanager';
-import { slackText } from './slack';
+import { slackText, slackTransport } from './slack';
 import { signature, verifySignature, webhookTransport } from './webhook';
 
 const rule: AlertRule = {
@@ -83,7 +83,29 @@ describe('notifications and transports', () => {
   });
   it('writes a Slack line', () => {
     expect(slackText(n('firing'))).toBe(
-      ':rotating_light: [FIRING] RatingsErrors (service=ratings): value 0.123, threshold 0.05 - ratings at 0.1235 > 0.05',
+      ':rotating_light: [FIRING] RatingsErrors (service=ratings): value 0.123, threshold 0.05 - ratings at 0.1235 &gt; 0.05',
+    );
+  });
+  it('escapes Slack markup in telemetry strings, so a label cannot make a link or a ping', () => {
+    const evil = {
+      ...n('firing'),
+      labels: {
+        alertname: 'x',
+        service: '<!channel> <http://evil|click> & co',
+      },
+    };
+    const body = JSON.parse(
+      slackTransport.render(evil, { resendIntervalMs: 60_000 }),
+    ) as {
+      text: string;
+      blocks: { text: { text: string } }[];
+    };
+    expect(body.text).toContain(
+      'service=&lt;!channel&gt; &lt;http://evil|click&gt; &amp; co',
+    );
+    expect(body.text).not.toMatch(/<|>/);
+    expect(body.blocks[0]!.text.text).toMatch(
+      /\n<http:\/\/[^<>|]+\|Open in Meshlens>$/,
     );
   });
   it('allows hosts by name, wildcard and port', () => {
