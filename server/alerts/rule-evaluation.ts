@@ -33,8 +33,8 @@ export interface RuleEvaluationOptions {
   delivery: DeliveryQueue;
   /** Destinations every alert goes to besides the rule's own (MESHLENS_ALERTMANAGER_URL). */
   globalDestinations: readonly Destination[];
-  /** Base of links back to Meshlens (generatorURL). */
-  publicUrl: string;
+  /** Base of links back to Meshlens (generatorURL); a function is read at every evaluation. */
+  publicUrl: string | (() => string);
   /** Alertmanager re-send interval for firing alerts. */
   resendIntervalMs: number;
 }
@@ -176,7 +176,8 @@ export function createRuleEvaluation(o: RuleEvaluationOptions): EvaluationStep {
           value: i.value,
           activeSinceMs: episodeMs,
           nowMs,
-          publicUrl: o.publicUrl,
+          publicUrl:
+            typeof o.publicUrl === 'function' ? o.publicUrl() : o.publicUrl,
         });
       if (st.notify) {
         if (st.notify === 'firing') lastSent.set(key, nowMs);

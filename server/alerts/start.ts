@@ -5,6 +5,7 @@
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 import { logger } from '../log';
+import { runtime } from '../runtime';
 import { createDeliveryQueue, type DeliveryQueue } from './delivery';
 import type { AlertEvaluator } from './evaluator';
 import { createRuleEvaluation } from './rule-evaluation';
@@ -22,11 +23,16 @@ export interface Alerting {
 export const resendIntervalMs = (config: Config) =>
   Math.max(60_000, config.env.MESHLENS_ALERTS_INTERVAL_S * 1000);
 
+/**
+ * Base of links back to Meshlens: MESHLENS_ALERT_PUBLIC_URL, else the web listener as bound
+ * (MESHLENS_WEB_PORT=0 picks the port at start), else host and configured port.
+ */
 export function publicUrlOf(config: Config): string {
-  return (
-    config.env.MESHLENS_ALERT_PUBLIC_URL ??
-    `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.ports.web}`
-  );
+  if (config.env.MESHLENS_ALERT_PUBLIC_URL)
+    return config.env.MESHLENS_ALERT_PUBLIC_URL;
+  const bound = runtime().listeners.find((l) => l.name === 'web')?.url;
+  const url = bound ?? `http://${config.host}:${config.ports.web}`;
+  return url.replace('://0.0.0.0:', '://127.0.0.1:');
 }
 
 export function globalDestinations(config: Config): Destination[] {
@@ -61,7 +67,7 @@ export async function startAlerting(
       db,
       delivery,
       globalDestinations: globalDestinations(config),
-      publicUrl: publicUrlOf(config),
+      publicUrl: () => publicUrlOf(config),
       resendIntervalMs: resendIntervalMs(config),
     }),
   );
