@@ -87,6 +87,10 @@ describe('webhook delivery', () => {
       await q.idle();
       await q.stop();
       expect(hook.requests.map((r) => r.status)).toEqual([500, 500, 200]);
+      // Exponential backoff with jitter: at least half of 50 ms, then half of 100 ms.
+      const at = hook.requests.map((r) => r.atMs);
+      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(25);
+      expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(50);
       expect(
         new Set(
           hook.requests.map((r) => r.headers['x-meshlens-idempotency-key']),

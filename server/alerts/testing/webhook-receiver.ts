@@ -12,6 +12,8 @@ export interface ReceivedRequest {
   headers: http.IncomingHttpHeaders;
   body: string;
   status: number;
+  /** When the request had been read (epoch ms). */
+  atMs: number;
 }
 
 export interface WebhookReceiver {
@@ -50,6 +52,7 @@ export async function startWebhookReceiver(
         headers: req.headers,
         body,
         status,
+        atMs: Date.now(),
       });
       const key = String(req.headers['x-meshlens-idempotency-key'] ?? '');
       if (status >= 200 && status < 300 && !accepted.has(key))
