@@ -2,7 +2,7 @@ import { StatGrid } from '../../_components/StatGrid';
 import { formatNumber, formatPercent } from '../charts/format';
 import { CoverageBar } from './CoverageBar';
 import type { Coverage } from './mtls-types';
-import { shareText, shareTone, trafficSplit } from './prepare-mtls';
+import { shareOrNone, shareTone, trafficSplit } from './prepare-mtls';
 
 /** The mesh's headline figures: request, connection and byte shares, and what is unknown. */
 export function CoverageSummary({ mesh }: { mesh: Coverage }) {
@@ -14,20 +14,20 @@ export function CoverageSummary({ mesh }: { mesh: Coverage }) {
         items={[
           {
             label: 'Requests over mTLS',
-            value: shareText(mesh.requestShare),
+            value: shareOrNone(mesh.requestShare, mesh.requests),
             tone: shareTone(mesh.requestShare),
             title:
               'HTTP/gRPC requests the destination reported as mutual TLS, among those it reported a policy for',
           },
           {
             label: 'Connections over mTLS',
-            value: shareText(mesh.connectionShare),
+            value: shareOrNone(mesh.connectionShare, mesh.connections),
             tone: shareTone(mesh.connectionShare),
             title: 'TCP connections, same rule',
           },
           {
             label: 'Bytes over mTLS',
-            value: shareText(mesh.byteShare),
+            value: shareOrNone(mesh.byteShare, mesh.bytes),
             tone: shareTone(mesh.byteShare),
             title: 'Request + response bytes of traffic with a known policy',
           },

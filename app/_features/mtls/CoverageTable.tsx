@@ -1,7 +1,12 @@
 import { formatRate } from '../charts/format';
 import { CoverageBar } from './CoverageBar';
 import type { Coverage } from './mtls-types';
-import { shareText, shareTone, trafficSplit } from './prepare-mtls';
+import {
+  shareOrNone,
+  shareTone,
+  trafficSplit,
+  type Split,
+} from './prepare-mtls';
 
 export interface CoverageRow extends Coverage {
   key: string;
@@ -38,9 +43,9 @@ export function CoverageTable({
           <tr key={r.key} data-state={r.state}>
             <td>{r.name}</td>
             <td className="num">{formatRate(r.perSecond)}</td>
-            <ShareCell share={r.requestShare} />
-            <ShareCell share={r.connectionShare} />
-            <ShareCell share={r.byteShare} />
+            <ShareCell share={r.requestShare} split={r.requests} />
+            <ShareCell share={r.connectionShare} split={r.connections} />
+            <ShareCell share={r.byteShare} split={r.bytes} />
             <td className="bar-cell">
               <CoverageBar
                 split={trafficSplit(r)}
@@ -54,13 +59,19 @@ export function CoverageTable({
   );
 }
 
-export function ShareCell({ share }: { share: number | null }) {
+export function ShareCell({
+  share,
+  split,
+}: {
+  share: number | null;
+  split: Split;
+}) {
   const tone = shareTone(share);
   return (
     <td
       className={`num${tone ? ` tone-${tone}` : ''}${share === null ? ' muted' : ''}`}
     >
-      {shareText(share)}
+      {shareOrNone(share, split)}
     </td>
   );
 }

@@ -71,3 +71,14 @@ describe('mTLS view decisions', () => {
     expect(peerName({ namespace: 'a', workload: 'b' })).toBe('a/b');
   });
 });
+
+describe('a share of traffic that does not exist', () => {
+  it('is a dash, not unknown', async () => {
+    const { shareOrNone } = await import('./prepare-mtls');
+    expect(shareOrNone(null, { mtls: 0, plaintext: 0, unknown: 0 })).toBe('–');
+    expect(shareOrNone(null, { mtls: 0, plaintext: 0, unknown: 3 })).toBe(
+      'unknown',
+    );
+    expect(shareOrNone(1, { mtls: 3, plaintext: 0, unknown: 0 })).toBe('100%');
+  });
+});

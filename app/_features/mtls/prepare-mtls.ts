@@ -41,6 +41,13 @@ export function shareText(share: number | null | undefined): string {
     : formatPercent(share);
 }
 
+/** A share as text, or a dash when the group had no traffic of that kind at all. */
+export function shareOrNone(share: number | null, split: Split): string {
+  return split.mtls + split.plaintext + split.unknown > 0
+    ? shareText(share)
+    : '–';
+}
+
 /** Tone of a share: plaintext is bad, partial coverage a warning. */
 export function shareTone(
   share: number | null | undefined,
