@@ -9,8 +9,9 @@ import {
   ruleTraffic,
   type SeriesTraffic,
 } from '../queries/alerts-measure';
+import { mtlsRuleSeries } from '../mtls/rule-series';
+import { coverageOf, plaintextCount, trafficShare } from '../mtls/tally';
 import type { TrafficMeasures } from '../topology/measures';
-import { mtlsFigures } from '../topology/mtls';
 import { histogramQuantileMs } from '../topology/percentiles';
 import { ruleTimings, type RuleSpec } from './rule-schema';
 
@@ -28,12 +29,6 @@ export interface SeriesResult {
 }
 
 const total = (m: TrafficMeasures) => m.requests + m.connections;
-
-/** Plaintext traffic of an edge: destination-reported 'none', else source-side evidence. */
-export function plaintextOf(m: TrafficMeasures): number {
-  if (m.mtls.destYes + m.mtls.destNo > 0) return m.mtls.destNo;
-  return m.mtls.srcNo;
-}
 
 /** Requests whose response flags include any of `flags` (flag sets are comma-joined). */
 export function flaggedOf(
@@ -60,10 +55,30 @@ export async function evaluateRule(
   const minRequests = Math.max(1, spec.minRequests);
   switch (spec.kind) {
     case 'error_rate':
-    case 'latency_percentile':
-    case 'mtls_coverage_below': {
+    case 'latency_percentile': {
       const series = await ruleTraffic(db, spec.scope, spec.groupBy, w);
       return series.map((s) => judge(spec, s, minRequests));
+    }
+    case 'mtls_coverage_below': {
+      // The mTLS view's own figure (server/mtls): destination-reported, unknown left out.
+      const series = await mtlsRuleSeries(db, spec.scope, spec.groupBy, w);
+      return series.map((s) => {
+        const c = coverageOf(s.tally);
+        const n =
+          c.requests.mtls +
+          c.requests.plaintext +
+          c.requests.unknown +
+          c.connections.mtls +
+          c.connections.plaintext +
+          c.connections.unknown;
+        const value = trafficShare(s.tally);
+        return {
+          labels: s.labels,
+          value,
+          requests: n,
+          active: n >= minRequests && value !== null && value < spec.threshold,
+        };
+      });
     }
     case 'response_flag_rate': {
       const series = await ruleTraffic(db, spec.scope, spec.groupBy, w, {
@@ -128,19 +143,22 @@ export async function evaluateRule(
         nowMs,
       );
       const [current, baseline] = await Promise.all([
-        ruleTraffic(db, spec.scope, 'edge', w),
-        ruleTraffic(db, spec.scope, 'edge', bw),
+        mtlsRuleSeries(db, spec.scope, 'edge', w),
+        mtlsRuleSeries(db, spec.scope, 'edge', bw),
       ]);
       const before = new Map(
-        baseline.map((s) => [keyOf(s.labels), plaintextOf(s.measures)]),
+        baseline.map((s) => [keyOf(s.labels), plaintextCount(s.tally)]),
       );
       return current.map((s) => {
-        const value = plaintextOf(s.measures);
+        const value = plaintextCount(s.tally);
         const seenBefore = (before.get(keyOf(s.labels)) ?? 0) > 0;
         return {
           labels: s.labels,
           value,
-          requests: total(s.measures),
+          requests: Math.max(
+            s.tally.total.requests + s.tally.total.connections,
+            value + s.tally.mtls.requests + s.tally.mtls.connections,
+          ),
           active: value >= spec.threshold && !seenBefore,
           ...(seenBefore
             ? { note: 'plaintext before the window too: not new' }
@@ -153,10 +171,7 @@ export async function evaluateRule(
 
 /** Ratio and latency rules: the figure of one series against the threshold. */
 function judge(
-  spec: Extract<
-    RuleSpec,
-    { kind: 'error_rate' | 'latency_percentile' | 'mtls_coverage_below' }
-  >,
+  spec: Extract<RuleSpec, { kind: 'error_rate' | 'latency_percentile' }>,
   s: SeriesTraffic,
   minRequests: number,
 ): SeriesResult {
@@ -168,13 +183,10 @@ function judge(
     value = m.requests > 0 ? m.errors / m.requests : null;
     active =
       m.requests >= minRequests && value !== null && value > spec.threshold;
-  } else if (spec.kind === 'latency_percentile') {
+  } else {
     value = histogramQuantileMs(spec.percentile, m.buckets);
     active =
       m.requests >= minRequests && value !== null && value > spec.threshold;
-  } else {
-    value = mtlsFigures(m.mtls, n).share;
-    active = n >= minRequests && value !== null && value < spec.threshold;
   }
   return { labels: s.labels, value, active, requests: n };
 }

@@ -9,6 +9,7 @@ import { ZodError } from 'zod';
 import { logger } from '../../log';
 import { QueryError, type QueryErrorKind } from '../../queries/clickhouse';
 import { alertsHandler } from './alerts';
+import { mtlsHandler } from './mtls';
 import { describeZodError, ParamError } from './params';
 import { requestsHandler } from './requests';
 import { servicesHandler } from './services';
@@ -34,6 +35,7 @@ export const apiV1Handlers: Record<string, ApiV1Handler> = {
   'traces/*': traceByIdHandler,
   alerts: alertsHandler,
   requests: requestsHandler,
+  mtls: mtlsHandler,
 };
 
 const log = logger('api-v1');

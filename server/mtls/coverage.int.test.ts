@@ -1,0 +1,297 @@
+// mTLS coverage (issue 8) against the demo mesh's truth: the scenario's generated hops stored as
+// each signal would store them, read back through mtlsCoverage, compared per namespace and per
+// edge with the simulator's exact mTLS figures — from metrics alone, from access logs alone,
+// and from both (plus doubled spans that must never be used), so nothing is counted twice.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SCENARIO_PATH,
+  generateWindow,
+  loadScenario,
+  type EdgeTruth,
+  type Truth,
+} from '~/collectors/demo';
+import { TruthLedger } from '~/collectors/demo/truth';
+import type { MtlsTruth } from '~/collectors/demo/truth-types';
+import {
+  accessLogRows,
+  doubledAs,
+  metricsRollupRows,
+} from '~/server/queries/testing/demo-traffic';
+import { tempDb, type TempDb } from '~/test/helpers/temp-db';
+import { mtlsCoverage, type MtlsCoverage } from './coverage';
+import type { GroupCoverage } from './report';
+import { tlsAccessLogRows } from './testing/tls-access-logs';
+
+const MIN = 60_000;
+const at = (h: number, m: number) => Date.UTC(2025, 0, 1, h, m);
+/** One window per way of feeding the same kind of traffic. */
+const W = {
+  metrics: { fromMs: at(10, 0), toMs: at(10, 5) },
+  logs: { fromMs: at(10, 20), toMs: at(10, 25) },
+  both: { fromMs: at(10, 40), toMs: at(10, 45) },
+  defaultLogs: { fromMs: at(11, 0), toMs: at(11, 5) },
+};
+type Way = keyof typeof W;
+
+let t: TempDb;
+const truths = {} as Record<Way, Truth>;
+const views = {} as Record<Way, MtlsCoverage>;
+
+function generated(fromMs: number, toMs: number) {
+  const scenario = loadScenario(DEFAULT_SCENARIO_PATH);
+  // One minute more: downstream calls of the last roots start after `toMs`, as in a live mesh.
+  const reqs = generateWindow(scenario, fromMs, toMs + MIN, 11);
+  const ledger = new TruthLedger(
+    { scenario: scenario.name, seed: 11, samplingPercent: 100 },
+    { file: null },
+  );
+  ledger.record(reqs);
+  ledger.markGenerated(fromMs, toMs + MIN);
+  return { reqs, truth: ledger.truth(fromMs, toMs) };
+}
+
+async function insert(table: string, values: readonly object[]) {
+  for (let i = 0; i < values.length; i += 20_000)
+    await t.db.client.insert({
+      table: `${t.db.database}.${table}`,
+      values: values.slice(i, i + 20_000),
+      format: 'JSONEachRow',
+    });
+}
+
+beforeAll(async () => {
+  t = await tempDb({
+    MESHLENS_TTL_ROLLUPS_DAYS: '3650',
+    MESHLENS_TTL_REQUESTS_DAYS: '3650',
+  });
+  const g = {} as Record<Way, ReturnType<typeof generated>>;
+  for (const way of Object.keys(W) as Way[]) {
+    g[way] = generated(W[way].fromMs, W[way].toMs);
+    truths[way] = g[way].truth;
+  }
+  const metrics = metricsRollupRows(g.metrics.reqs);
+  const both = metricsRollupRows(g.both.reqs);
+  await insert('edge_rollups_1m', [
+    ...metrics,
+    ...both,
+    ...doubledAs('spans', both),
+  ]);
+  await insert('mesh_requests', [
+    ...tlsAccessLogRows(g.logs.reqs),
+    ...tlsAccessLogRows(g.both.reqs),
+    ...accessLogRows(g.defaultLogs.reqs),
+  ]);
+  for (const way of Object.keys(W) as Way[])
+    views[way] = await mtlsCoverage(t.db, {
+      ...W[way],
+      nowMs: at(23, 0),
+    });
+}, 240_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+/** A truth edge's destination service as we name it ('reviews', or an external host). */
+const shortService = (host: string) =>
+  host.endsWith('.svc.cluster.local') ? host.split('.')[0]! : host;
+
+/** Truth per caller -> service edge (our edge id), mTLS counts summed over served workloads. */
+function truthEdges(truth: Truth): Map<string, MtlsTruth> {
+  const out = new Map<string, MtlsTruth>();
+  const key = (e: EdgeTruth) => {
+    const src =
+      e.source.workload === 'unknown'
+        ? 'unknown'
+        : `${e.source.namespace}/${e.source.workload}`;
+    const svc = shortService(e.destination.service);
+    const dst = svc.includes('.')
+      ? svc
+      : `${e.destination.serviceNamespace}/${svc}`;
+    return `${src}->${dst}:${e.protocol}`;
+  };
+  for (const e of truth.edges) {
+    const k = key(e);
+    const m = out.get(k);
+    if (!m) {
+      out.set(k, { ...e.mtls });
+      continue;
+    }
+    for (const f of Object.keys(m) as (keyof MtlsTruth)[])
+      if (!f.endsWith('Percent')) (m[f] as number) += e.mtls[f] as number;
+  }
+  return out;
+}
+
+const pct = (yes: number, no: number) =>
+  yes + no > 0 ? (yes / (yes + no)) * 100 : null;
+
+/** Our edge for a truth key (external hosts are matched without a namespace). */
+function ourEdge(view: MtlsCoverage, id: string) {
+  const exact = view.edges.find((e) => e.id === id);
+  if (exact) return exact;
+  const [src, rest] = id.split('->') as [string, string];
+  return view.edges.find(
+    (e) =>
+      e.id.startsWith(`${src}->`) &&
+      e.id.endsWith(`/${rest}`) &&
+      rest.split(':')[0]!.includes('.'),
+  );
+}
+
+function expectShares(
+  ours: GroupCoverage | undefined,
+  want: MtlsTruth,
+  label: string,
+  tolerance: number,
+) {
+  expect(ours, `${label} is listed`).toBeDefined();
+  if (!ours) return;
+  const cases = [
+    [
+      'requests',
+      ours.requestShare,
+      pct(want.mutualTlsRequests, want.plaintextRequests),
+    ],
+    [
+      'connections',
+      ours.connectionShare,
+      pct(want.mutualTlsConnections, want.plaintextConnections),
+    ],
+    ['bytes', ours.byteShare, pct(want.mutualTlsBytes, want.plaintextBytes)],
+  ] as const;
+  for (const [what, got, truth] of cases) {
+    if (truth === null) expect(got, `${label} ${what} share`).toBeNull();
+    else
+      expect(
+        Math.abs(got! * 100 - truth),
+        `${label} ${what} share ${got! * 100} vs ${truth}`,
+      ).toBeLessThanOrEqual(tolerance);
+  }
+}
+
+describe.each([
+  ['metrics alone', 'metrics', 1e-6],
+  // Server lines are stamped when the destination started, a hop's truth when the caller did:
+  // a hop across the window's edge may fall on the other side.
+  ['access logs alone (JSON with TLS fields)', 'logs', 0.5],
+  ['metrics, access logs and doubled spans together', 'both', 1e-6],
+] as const)('coverage from %s equals the truth', (_name, way, tolerance) => {
+  it('per namespace (requests, connections and bytes)', () => {
+    const view = views[way];
+    for (const n of truths[way].namespaces) {
+      const known =
+        n.mtls.mutualTlsRequests +
+        n.mtls.plaintextRequests +
+        n.mtls.mutualTlsConnections +
+        n.mtls.plaintextConnections;
+      if (known === 0) continue;
+      expectShares(
+        view.namespaces.find((x) => x.namespace === n.namespace),
+        n.mtls,
+        `namespace ${n.namespace}`,
+        tolerance,
+      );
+    }
+    // The legacy namespace sends plaintext into bookinfo: bookinfo is partly encrypted.
+    const bookinfo = view.namespaces.find((x) => x.namespace === 'bookinfo');
+    expect(bookinfo?.state).toBe('partial');
+  });
+
+  it('per edge, with every plaintext edge listed', () => {
+    const view = views[way];
+    const want = truthEdges(truths[way]);
+    for (const [id, m] of want) {
+      const ours = ourEdge(view, id);
+      if (
+        pct(
+          m.mutualTlsRequests + m.mutualTlsConnections,
+          m.plaintextRequests + m.plaintextConnections,
+        ) === null
+      ) {
+        // No destination reported: unknown, never counted as either.
+        if (ours)
+          expect(ours.requestShare ?? ours.connectionShare, id).toBeNull();
+        continue;
+      }
+      expectShares(ours, m, `edge ${id}`, tolerance);
+    }
+    const plaintext = [...want]
+      .filter(([, m]) => m.plaintextRequests + m.plaintextConnections > 0)
+      .map(([id]) => id)
+      .sort();
+    expect(view.plaintextEdges.map((e) => e.id).sort()).toEqual(plaintext);
+    expect(plaintext).toContain('unknown->bookinfo/productpage:http');
+    for (const e of view.plaintextEdges) {
+      expect(e.plaintextFirstMs).toBeGreaterThanOrEqual(W[way].fromMs);
+      expect(e.plaintextLastMs).toBeLessThan(W[way].toMs);
+    }
+  });
+
+  it('counts each request once: mesh figures equal the truth', () => {
+    const mesh = views[way].mesh;
+    const m = truths[way].mesh.mtls;
+    expectShares(mesh, m, 'mesh', tolerance);
+    if (way === 'logs') return;
+    expect(mesh.requests.mtls).toBeCloseTo(m.mutualTlsRequests, 6);
+    expect(mesh.requests.plaintext).toBeCloseTo(m.plaintextRequests, 6);
+    expect(mesh.requests.unknown).toBeCloseTo(m.unknownRequests, 6);
+    expect(mesh.bytes.plaintext).toBeCloseTo(m.plaintextBytes, 6);
+    expect(mesh.connections.mtls).toBeCloseTo(m.mutualTlsConnections, 6);
+  });
+
+  it('lists the PERMISSIVE workload, the sidecar-less caller and the identities', () => {
+    const view = views[way];
+    const mixed = view.mixedWorkloads.map(
+      (w) => `${w.namespace}/${w.workload}`,
+    );
+    expect(mixed).toEqual(['bookinfo/productpage-v1']);
+    expect(view.mixedWorkloads[0]!.plaintextCallers).toEqual([
+      { namespace: '', workload: '', service: '' },
+    ]);
+    expect(view.sidecarlessSources.map((e) => e.id)).toContain(
+      'unknown->bookinfo/productpage:http',
+    );
+    const productpage = view.identities.workloads.find(
+      (w) => w.workload === 'productpage-v1',
+    );
+    expect(productpage?.principal).toBe(
+      'spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage',
+    );
+    expect(
+      view.identities.edges.some(
+        (e) =>
+          e.sourcePrincipal.endsWith('/sa/bookinfo-productpage') &&
+          e.destinationPrincipal.endsWith('/sa/bookinfo-reviews'),
+      ),
+    ).toBe(true);
+  });
+
+  it('draws a trend whose points hold the window share', () => {
+    const trend = views[way].trend;
+    expect(trend.length).toBe(5);
+    for (const p of trend) expect(p.requestShare).toBeGreaterThan(0.5);
+  });
+});
+
+describe("Istio's default log format (no TLS fields)", () => {
+  it('shows plaintext as unknown, never as either', () => {
+    const view = views.defaultLogs;
+    const truth = truths.defaultLogs;
+    // Only mTLS is visible (Istio's SNI on the inbound line); plaintext stays unknown.
+    expect(view.plaintextEdges).toEqual([]);
+    expect(view.mesh.requests.plaintext).toBe(0);
+    expect(view.mesh.requestShare).toBe(1);
+    expect(view.mesh.requests.mtls).toBeGreaterThan(0);
+    const catalog = view.edges.find(
+      (e) => e.id === 'bookinfo/details-v1->bookinfo/catalog:grpc',
+    );
+    expect(catalog?.requestShare).toBeNull();
+    expect(catalog?.requests.unknown).toBeGreaterThan(0);
+    const ns = truth.namespaces.find((n) => n.namespace === 'bookinfo')!;
+    expect(
+      Math.abs(view.mesh.requests.mtls - ns.mtls.mutualTlsRequests) /
+        ns.mtls.mutualTlsRequests,
+    ).toBeLessThanOrEqual(0.02);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * Envoy's inbound access-log line does not name its caller (Istio's formats log no peer
+ * workload), so from access logs alone a destination's mTLS evidence cannot be put on the edge
+ * of the workload that sent it. But the inbound line's %DOWNSTREAM_REMOTE_ADDRESS% is the
+ * client's pod address, which the caller's own outbound line logs as %UPSTREAM_LOCAL_ADDRESS%:
+ * every address that only one proxied workload used names the caller of the inbound lines from
+ * it. A caller without a sidecar writes no outbound line, so its lines stay unattributed.
+ */
+import type { Db } from '../db/client';
+import { queryRows } from '../queries/clickhouse';
+import { num } from '../queries/edge-selection';
+import { windowParams, type ResolvedWindow } from '../queries/traffic-filter';
+import type { Volume } from './tally';
+
+/** Inbound traffic with an mTLS verdict whose caller was found by its address. */
+export interface AttributedRow {
+  sourceNamespace: string;
+  sourceWorkload: string;
+  sourceService: string;
+  destinationNamespace: string;
+  destinationService: string;
+  destinationWorkload: string;
+  destinationCluster: string;
+  protocol: string;
+  mtls: Volume;
+  plaintext: Volume;
+  plaintextFirstMs: number | null;
+  plaintextLastMs: number | null;
+}
+
+interface StoredRow {
+  sns: string;
+  sw: string;
+  ssvc: string;
+  dns: string;
+  dsvc: string;
+  dw: string;
+  dcl: string;
+  proto: string;
+  yes_rq: number;
+  yes_cx: number;
+  yes_b: number;
+  no_rq: number;
+  no_cx: number;
+  no_b: number;
+  first_plain: number;
+  last_plain: number;
+}
+
+/** `10.0.0.7:43210` / `[fd00::7]:43210` -> the host part (the pod address). */
+const HOST_SQL = (col: string) =>
+  `replaceRegexpOne(replaceRegexpOne(${col}, ':\\\\d+$', ''), '^\\\\[(.*)\\\\]$', '\\\\1')`;
+
+const QUERY = `
+WITH callers AS (
+  SELECT ${HOST_SQL("Extra['upstream_local_address']")} AS ip,
+         any(SourceNamespace) AS c_ns, any(SourceWorkload) AS c_wl, any(SourceService) AS c_svc
+    FROM {db:Identifier}.mesh_requests
+   WHERE Timestamp >= {from:DateTime} AND Timestamp < {to:DateTime}
+     AND Reporter IN ('outbound', 'gateway')
+     AND SourceWorkload NOT IN ('', 'unknown')
+     AND Extra['upstream_local_address'] != ''
+   GROUP BY ip
+  HAVING uniqExact(SourceNamespace, SourceWorkload) = 1
+),
+inbound AS (
+  SELECT ${HOST_SQL('SourceAddress')} AS ip, Timestamp, Kind, Mtls,
+         BytesSent + BytesReceived AS b,
+         if(DestinationNamespace = 'unknown', '', DestinationNamespace) AS dns,
+         multiIf(DestinationService = 'unknown', '',
+                 dns != '' AND endsWith(DestinationService, concat('.', dns)),
+                 substring(DestinationService, 1, length(DestinationService) - length(dns) - 1),
+                 DestinationService) AS dsvc,
+         if(DestinationWorkload = 'unknown', '', DestinationWorkload) AS dw,
+         if(DestinationCluster = 'unknown', '', DestinationCluster) AS dcl,
+         Protocol AS proto
+    FROM {db:Identifier}.mesh_requests
+   WHERE Timestamp >= {from:DateTime} AND Timestamp < {to:DateTime}
+     AND Reporter = 'inbound' AND Mtls IN ('yes', 'no') AND SourceAddress != ''
+)
+SELECT c.c_ns AS sns, c.c_wl AS sw, c.c_svc AS ssvc, i.dns AS dns, i.dsvc AS dsvc,
+       i.dw AS dw, i.dcl AS dcl, i.proto AS proto,
+       countIf(i.Kind != 'tcp' AND i.Mtls = 'yes') AS yes_rq,
+       countIf(i.Kind = 'tcp' AND i.Mtls = 'yes') AS yes_cx,
+       sumIf(i.b, i.Mtls = 'yes') AS yes_b,
+       countIf(i.Kind != 'tcp' AND i.Mtls = 'no') AS no_rq,
+       countIf(i.Kind = 'tcp' AND i.Mtls = 'no') AS no_cx,
+       sumIf(i.b, i.Mtls = 'no') AS no_b,
+       toUnixTimestamp(minIf(toStartOfMinute(i.Timestamp), i.Mtls = 'no')) AS first_plain,
+       toUnixTimestamp(maxIf(toStartOfMinute(i.Timestamp), i.Mtls = 'no')) AS last_plain
+  FROM inbound AS i
+  INNER JOIN callers AS c ON i.ip = c.ip
+ GROUP BY sns, sw, ssvc, dns, dsvc, dw, dcl, proto
+ LIMIT 100000`;
+
+/** Inbound access-log traffic of the window with an mTLS verdict, per caller found by address. */
+export async function attributedInbound(
+  db: Db,
+  w: ResolvedWindow,
+): Promise<AttributedRow[]> {
+  const rows = await queryRows<StoredRow>(db, {
+    what: 'attributing inbound access-log lines to their callers in mesh_requests',
+    query: QUERY,
+    params: windowParams(db.database, w),
+  });
+  const ms = (s: unknown) => (num(s) > 0 ? num(s) * 1000 : null);
+  return rows.map((r) => ({
+    sourceNamespace: r.sns,
+    sourceWorkload: r.sw,
+    sourceService: r.ssvc,
+    destinationNamespace: r.dns,
+    destinationService: r.dsvc,
+    destinationWorkload: r.dw,
+    destinationCluster: r.dcl,
+    protocol: r.proto,
+    mtls: {
+      requests: num(r.yes_rq),
+      connections: num(r.yes_cx),
+      bytes: num(r.yes_b),
+    },
+    plaintext: {
+      requests: num(r.no_rq),
+      connections: num(r.no_cx),
+      bytes: num(r.no_b),
+    },
+    plaintextFirstMs: ms(r.first_plain),
+    plaintextLastMs: ms(r.last_plain),
+  }));
+}
