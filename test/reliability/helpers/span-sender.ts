@@ -6,8 +6,8 @@
 
 export const SERVICE = 'reliability';
 
-/** SpanId of sequence number `n` (16 hex digits). */
-export const spanIdOf = (n: number) => n.toString(16).padStart(16, '0');
+/** SpanId of sequence number `n` (16 hex digits; never all zeros, which OTLP forbids). */
+export const spanIdOf = (n: number) => (n + 1).toString(16).padStart(16, '0');
 
 /** An OTLP JSON ExportTraceServiceRequest with spans first..first+count-1. */
 export function otlpJsonBody(first: number, count: number): string {
@@ -15,7 +15,7 @@ export function otlpJsonBody(first: number, count: number): string {
   const spans = [];
   for (let n = first; n < first + count; n++) {
     spans.push({
-      traceId: (n >>> 4).toString(16).padStart(32, '0'),
+      traceId: (Math.floor(n / 16) + 1).toString(16).padStart(32, '0'),
       spanId: spanIdOf(n),
       name: `GET /item/${n % 50}`,
       kind: 2,
