@@ -9,8 +9,8 @@ export const SERVICE = 'reliability';
 /** SpanId of sequence number `n` (16 hex digits; never all zeros, which OTLP forbids). */
 export const spanIdOf = (n: number) => (n + 1).toString(16).padStart(16, '0');
 
-/** An OTLP JSON ExportTraceServiceRequest with spans first..first+count-1. */
-export function otlpJsonBody(first: number, count: number): string {
+/** An OTLP ExportTraceServiceRequest (JSON mapping) with spans first..first+count-1. */
+export function otlpRequest(first: number, count: number) {
   const nowNs = BigInt(Date.now()) * 1_000_000n;
   const spans = [];
   for (let n = first; n < first + count; n++) {
@@ -28,7 +28,7 @@ export function otlpJsonBody(first: number, count: number): string {
       status: {},
     });
   }
-  return JSON.stringify({
+  return {
     resourceSpans: [
       {
         resource: {
@@ -39,8 +39,11 @@ export function otlpJsonBody(first: number, count: number): string {
         scopeSpans: [{ scope: {}, spans }],
       },
     ],
-  });
+  };
 }
+
+export const otlpJsonBody = (first: number, count: number): string =>
+  JSON.stringify(otlpRequest(first, count));
 
 export type SendOutcome = 'acked' | 'refused' | 'failed';
 
@@ -59,6 +62,7 @@ export interface SenderCounts {
  */
 export class SpanSender {
   private next: number;
+  protected readonly url: string;
   readonly acked: number[] = [];
   readonly counts: SenderCounts = {
     requests: 0,
@@ -70,10 +74,11 @@ export class SpanSender {
 
   /** `firstId`: the sequence number of the first span (keep senders of one store apart). */
   constructor(
-    private readonly url: string,
+    url: string,
     firstId = 0,
-    private readonly timeoutMs = 30_000,
+    protected readonly timeoutMs = 30_000,
   ) {
+    this.url = url;
     this.next = firstId;
   }
 
@@ -82,12 +87,33 @@ export class SpanSender {
     return this.acked.map(spanIdOf);
   }
 
-  /** Sends one request of `count` new spans. */
-  async send(count: number): Promise<SendOutcome> {
+  /** Takes `count` new sequence numbers. */
+  protected take(count: number): number {
     const first = this.next;
     this.next += count;
+    return first;
+  }
+
+  /** Counts one request's outcome. */
+  protected record(
+    first: number,
+    count: number,
+    outcome: SendOutcome,
+    status: string,
+  ): SendOutcome {
+    if (outcome === 'acked')
+      for (let n = first; n < first + count; n++) this.acked.push(n);
+    this.counts[outcome] += count;
     this.counts.requests++;
+    this.counts.statuses[status] = (this.counts.statuses[status] ?? 0) + 1;
+    return outcome;
+  }
+
+  /** Sends one request of `count` new spans. */
+  async send(count: number): Promise<SendOutcome> {
+    const first = this.take(count);
     let status = 'error';
+    let outcome: SendOutcome = 'failed';
     try {
       const res = await fetch(this.url, {
         method: 'POST',
@@ -103,23 +129,11 @@ export class SpanSender {
             partialSuccess?: { rejectedSpans?: number | string };
           }
         ).partialSuccess;
-        if (Number(partial?.rejectedSpans ?? 0) === 0) {
-          for (let n = first; n < first + count; n++) this.acked.push(n);
-          this.counts.acked += count;
-          return 'acked';
-        }
-      }
-      if (res.status === 429 || res.status === 503) {
-        this.counts.refused += count;
-        return 'refused';
-      }
-      this.counts.failed += count;
-      return 'failed';
+        if (Number(partial?.rejectedSpans ?? 0) === 0) outcome = 'acked';
+      } else if (res.status === 429 || res.status === 503) outcome = 'refused';
     } catch {
-      this.counts.failed += count;
-      return 'failed';
-    } finally {
-      this.counts.statuses[status] = (this.counts.statuses[status] ?? 0) + 1;
+      outcome = 'failed';
     }
+    return this.record(first, count, outcome, status);
   }
 }
