@@ -26,6 +26,8 @@ export interface AppUrls {
 export interface AppProcess {
   urls: AppUrls;
   dataDir: string;
+  /** The child's process id (reliability tests read its RSS and kill -9 it). */
+  pid: number;
   /** Every stdout/stderr line so far (JSON log lines and anything else). */
   logs: string[];
   /** SIGINT, wait for exit (SIGKILL after 15 s); resolves to the exit code (null when killed). */
@@ -193,5 +195,5 @@ export async function startApp(
       `Meshlens did not log a "listener ready" URL for ${missing.join(', ')}:\n${logs.join('\n')}`,
     );
   }
-  return { urls: urls as AppUrls, dataDir, logs, stop };
+  return { urls: urls as AppUrls, dataDir, pid: child.pid!, logs, stop };
 }

@@ -131,7 +131,11 @@ function isoTimestamp(v: string): string {
     const n = Number(v);
     // seconds, milliseconds or microseconds since the epoch
     const ms = n < 1e11 ? n * 1000 : n < 1e14 ? n : n / 1000;
-    return new Date(ms).toISOString();
+    // Past what a Date holds (a garbled number): the arrival time, as for unparsable text.
+    const date = new Date(ms);
+    return Number.isNaN(date.getTime())
+      ? new Date().toISOString()
+      : date.toISOString();
   }
   const parsed = Date.parse(v);
   return Number.isNaN(parsed)

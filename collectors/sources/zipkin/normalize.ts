@@ -48,8 +48,14 @@ function endpointAttributes(
     out['peer.service'] = String(e.serviceName);
 }
 
+/** Latest instant a JS Date (and so a row's timestamp) can hold, in epoch microseconds. */
+const MAX_EPOCH_US = 8.64e18;
+
+/** Epoch microseconds (or a duration) that a row can hold. */
 function isTime(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0;
+  return (
+    typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_EPOCH_US
+  );
 }
 
 /** One span to a row, or the reason it cannot be stored. */
