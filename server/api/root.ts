@@ -3,6 +3,7 @@
  * (`import type`), and reaches the routers over HTTP at /api/trpc.
  */
 import { alertsRouter } from './routers/alerts';
+import { authRouter } from './routers/auth';
 import { servicesRouter } from './routers/services';
 import { statusRouter } from './routers/status';
 import { topologyRouter } from './routers/topology';
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   services: servicesRouter,
   alerts: alertsRouter,
   traces: tracesRouter,
+  auth: authRouter,
 });
 
 export type AppRouter = typeof appRouter;
