@@ -181,18 +181,33 @@ interface TraceLike {
   }[];
 }
 
-/** One trace: only the spans recorded in allowed namespaces; null when none is. */
+/**
+ * One trace: only the spans recorded in allowed namespaces, and only their resources (indices
+ * renumbered); null when none is left.
+ */
 export function scrubTrace<T extends TraceLike>(
   t: T | null,
   allowed: Allowed,
 ): T | null {
   if (!t) return t;
-  const spans = t.spans.filter((s) =>
+  const kept = t.spans.filter((s) =>
     allowed.has(
       spanNamespace(s.attributes, t.resources[s.resource], s.service),
     ),
   );
-  return spans.length === 0 ? null : { ...t, spans };
+  if (kept.length === 0) return null;
+  const renumber = new Map<number, number>();
+  const resources: Record<string, string>[] = [];
+  for (const s of kept) {
+    if (renumber.has(s.resource)) continue;
+    renumber.set(s.resource, resources.length);
+    resources.push(t.resources[s.resource] ?? {});
+  }
+  return {
+    ...t,
+    resources,
+    spans: kept.map((s) => ({ ...s, resource: renumber.get(s.resource) ?? 0 })),
+  };
 }
 
 interface RequestLike {

@@ -159,6 +159,25 @@ async function prepareNext(
   return { handler: app.getRequestHandler(), close: () => app.close() };
 }
 
+/**
+ * Everything but the pages: the auth gate, /api/v1 and /api/trpc. True when it answered;
+ * false for a request Next.js should render (its principal, if any, is known to the gate).
+ */
+export async function handleApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  dev = false,
+): Promise<boolean> {
+  if (await authGate(req, res, { dev })) return true;
+  if (await handleApiV1(req, res, principalOf(req))) return true;
+  const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+  if (pathname.startsWith(TRPC_PREFIX)) {
+    trpcHandler(req, res);
+    return true;
+  }
+  return false;
+}
+
 /** Starts the web listener; resolves once the port is bound and Next.js is ready. */
 export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   let nextHandler: NextHandler | undefined;
@@ -178,13 +197,7 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
     void (async () => {
       try {
         if (opts.handle && (await opts.handle(req, res))) return;
-        if (await authGate(req, res, { dev: opts.dev ?? false })) return;
-        if (await handleApiV1(req, res, principalOf(req))) return;
-        const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-        if (pathname.startsWith(TRPC_PREFIX)) {
-          trpcHandler(req, res);
-          return;
-        }
+        if (await handleApi(req, res, opts.dev ?? false)) return;
         if (!nextHandler) {
           res.setHeader('retry-after', '3');
           sendText(res, 503, STARTING_PAGE, 'text/html');
