@@ -170,6 +170,54 @@ export const envSchema = z.object({
   MESHLENS_ALERT_RETRY_BASE_MS: positiveInt(2000, 600_000),
   /** Time a receiver has to answer one try. */
   MESHLENS_ALERT_DELIVERY_TIMEOUT_MS: positiveInt(10_000, 300_000),
+  /** Who may use the web UI and APIs (docs/security.md): auto = none on loopback, token elsewhere. */
+  MESHLENS_AUTH: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['auto', 'none', 'token', 'header', 'oidc']).default('auto'),
+  ),
+  /** A fixed admin token (at least 24 characters) instead of the one generated at first start. */
+  MESHLENS_AUTH_ADMIN_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(24, 'must be at least 24 characters').optional(),
+  ),
+  /** Hours a login session lasts. */
+  MESHLENS_AUTH_SESSION_HOURS: positiveInt(12, 24 * 30),
+  /** header strategy: comma list of proxy addresses or CIDRs whose user header is trusted. */
+  MESHLENS_AUTH_TRUSTED_PROXIES: optionalString,
+  /** header strategy: the header naming the user, and the one listing their groups. */
+  MESHLENS_AUTH_PROXY_USER_HEADER: z.preprocess(
+    emptyAsUndefined,
+    z.string().default('x-forwarded-user'),
+  ),
+  MESHLENS_AUTH_PROXY_GROUPS_HEADER: z.preprocess(
+    emptyAsUndefined,
+    z.string().default('x-forwarded-groups'),
+  ),
+  /** Groups -> role: `admin=ops,editor=sre|dev` (header and OIDC); others get MESHLENS_AUTH_DEFAULT_ROLE. */
+  MESHLENS_AUTH_ROLE_GROUPS: optionalString,
+  MESHLENS_AUTH_DEFAULT_ROLE: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['none', 'viewer', 'editor', 'admin']).default('viewer'),
+  ),
+  /** Groups -> namespaces: `team-a=shop|payments,team-b=bookinfo`; a user in no listed group sees all. */
+  MESHLENS_AUTH_NAMESPACE_GROUPS: optionalString,
+  /** OpenID Connect: issuer URL (discovery), client id and secret, scopes, groups claim. */
+  MESHLENS_OIDC_ISSUER: z.preprocess(emptyAsUndefined, z.url().optional()),
+  MESHLENS_OIDC_CLIENT_ID: optionalString,
+  MESHLENS_OIDC_CLIENT_SECRET: optionalString,
+  MESHLENS_OIDC_SCOPES: z.preprocess(
+    emptyAsUndefined,
+    z.string().default('openid profile email groups'),
+  ),
+  MESHLENS_OIDC_GROUPS_CLAIM: z.preprocess(
+    emptyAsUndefined,
+    z.string().default('groups'),
+  ),
+  /** Public base URL of the UI (OIDC redirect URI, embed snippets). Unset: from the request's Host. */
+  MESHLENS_PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  /** PEM certificate and key: the web listener serves HTTPS when both are given. */
+  MESHLENS_TLS_CERT_FILE: optionalString,
+  MESHLENS_TLS_KEY_FILE: optionalString,
   /** Base of links in notifications (generatorURL). Unset: http://<MESHLENS_HOST>:<MESHLENS_WEB_PORT>. */
   MESHLENS_ALERT_PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
 });
@@ -222,6 +270,39 @@ function unknownVariables(source: EnvSource): string[] {
     );
 }
 
+/** Whether an address only accepts local connections. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** Auth settings that only make sense together (docs/security.md). */
+function authProblems(env: Env): string[] {
+  const out: string[] = [];
+  if (env.MESHLENS_AUTH === 'none' && !isLoopbackHost(env.MESHLENS_HOST))
+    out.push(
+      `MESHLENS_AUTH: "none" is only allowed when MESHLENS_HOST is a loopback address (got host "${env.MESHLENS_HOST}"); use token, header or oidc`,
+    );
+  if (env.MESHLENS_AUTH === 'header' && !env.MESHLENS_AUTH_TRUSTED_PROXIES)
+    out.push(
+      'MESHLENS_AUTH_TRUSTED_PROXIES: required with MESHLENS_AUTH=header (the addresses of your auth proxy)',
+    );
+  if (
+    env.MESHLENS_AUTH === 'oidc' &&
+    (!env.MESHLENS_OIDC_ISSUER || !env.MESHLENS_OIDC_CLIENT_ID)
+  )
+    out.push(
+      'MESHLENS_OIDC_ISSUER, MESHLENS_OIDC_CLIENT_ID: both required with MESHLENS_AUTH=oidc',
+    );
+  if (
+    Boolean(env.MESHLENS_TLS_CERT_FILE) !== Boolean(env.MESHLENS_TLS_KEY_FILE)
+  )
+    out.push(
+      'MESHLENS_TLS_CERT_FILE, MESHLENS_TLS_KEY_FILE: give both (or neither)',
+    );
+  return out;
+}
+
 /** Parses an environment into a Config; throws ConfigError naming every bad variable. */
 export function parseConfig(source: EnvSource = process.env): Config {
   const problems = unknownVariables(source);
@@ -235,6 +316,7 @@ export function parseConfig(source: EnvSource = process.env): Config {
       );
     }
   }
+  if (parsed.success) problems.push(...authProblems(parsed.data));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const env = parsed.data;
   return {

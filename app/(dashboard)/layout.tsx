@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { AuthStatus } from '../_features/auth/AuthStatus';
 import { AppNav } from '../_features/shell/AppNav';
 import { ProcessStatus } from '../_features/shell/ProcessStatus';
 
@@ -27,6 +28,7 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
         </Link>
         <AppNav />
         <ProcessStatus />
+        <AuthStatus />
       </aside>
       <main className="content">{children}</main>
     </div>

@@ -4,6 +4,7 @@
  */
 import { alertsRouter } from './routers/alerts';
 import { mtlsRouter } from './routers/mtls';
+import { authRouter } from './routers/auth';
 import { servicesRouter } from './routers/services';
 import { statusRouter } from './routers/status';
 import { topologyRouter } from './routers/topology';
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   alerts: alertsRouter,
   traces: tracesRouter,
   mtls: mtlsRouter,
+  auth: authRouter,
 });
 
 export type AppRouter = typeof appRouter;

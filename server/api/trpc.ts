@@ -9,6 +9,15 @@ import { z, ZodError } from 'zod';
 import { getDb, type Db } from '../db/client';
 import { getConfig } from '../config';
 import { QueryError, type QueryErrorKind } from '../queries/clickhouse';
+import {
+  AccessDenied,
+  allowedOf,
+  checkAccess,
+  checkEmbedService,
+  trpcRule,
+} from '../auth/policy';
+import { SYSTEM_PRINCIPAL, type Principal } from '../auth/principal';
+import { ScopeError } from '../auth/scope';
 
 /*
  * 1. CONTEXT
@@ -18,6 +27,8 @@ import { QueryError, type QueryErrorKind } from '../queries/clickhouse';
 export interface Context {
   /** The ClickHouse handle; rejects with a QueryError when the engine cannot be opened. */
   db: () => Promise<Db>;
+  /** Who is calling (server/auth); null when the request carried no valid credential. */
+  principal: Principal | null;
 }
 
 async function openDb(): Promise<Db> {
@@ -39,14 +50,23 @@ async function openDb(): Promise<Db> {
   }
 }
 
-/** Context without any HTTP request: for tests (createCaller) and server-side callers. */
+/**
+ * Context without any HTTP request: for tests (createCaller) and server-side callers. Without
+ * a principal it acts as the system (every right); pass one to test a role or a scope.
+ */
 export function createInnerContext(overrides: Partial<Context> = {}): Context {
-  return { db: overrides.db ?? openDb };
+  return {
+    db: overrides.db ?? openDb,
+    principal:
+      overrides.principal === undefined
+        ? SYSTEM_PRINCIPAL
+        : overrides.principal,
+  };
 }
 
-/** Context per HTTP request (the request is not needed yet; auth will read it). */
-export function createTRPCContext(): Context {
-  return createInnerContext();
+/** Context per HTTP request: the principal the web server's auth gate found for it. */
+export function createTRPCContext(principal: Principal | null): Context {
+  return createInnerContext({ principal });
 }
 
 /*
@@ -113,9 +133,59 @@ const mapDbErrors = t.middleware(async ({ next }) => {
 });
 
 /*
- * 4. PROCEDURES AND ROUTERS
- * No auth yet: every procedure is public. An `authedProcedure` will be added here.
+ * 4. ACCESS CONTROL
+ * Every procedure passes here (server/auth/policy.ts has the table): a credential is needed,
+ * the caller's role must reach the procedure's, embed tokens reach only their widgets' reads,
+ * and a namespace-scoped caller gets its namespace filter forced on the way in and everything
+ * of other namespaces removed on the way out.
+ */
+const denied = (err: unknown): unknown => {
+  if (err instanceof AccessDenied)
+    return new TRPCError({
+      code: err.notFound ? 'NOT_FOUND' : 'FORBIDDEN',
+      message: err.message,
+    });
+  if (err instanceof ScopeError)
+    return new TRPCError({ code: 'FORBIDDEN', message: err.message });
+  return err;
+};
+
+const authorize = t.middleware(
+  async ({ ctx, path, type, getRawInput, next }) => {
+    const principal = ctx.principal;
+    if (!principal)
+      throw new TRPCError({
+        code: 'UNAUTHORIZED',
+        message: 'sign in first: no valid session or bearer token',
+      });
+    const rule = trpcRule(path, type);
+    try {
+      checkAccess(principal, rule, path);
+      if (principal.kind === 'embed' && path === 'services.byName') {
+        const raw = (await getRawInput()) as
+          { namespace?: unknown; service?: unknown } | undefined;
+        const text = (v: unknown) => (typeof v === 'string' ? v : '');
+        checkEmbedService(principal, text(raw?.namespace), text(raw?.service));
+      }
+      const allowed = allowedOf(principal);
+      if (!allowed || rule.scope === true || !rule.scope) return await next();
+      const scope = rule.scope;
+      const raw = scope.input
+        ? await scope.input(await getRawInput(), allowed, ctx.db)
+        : await getRawInput();
+      const result = await next({ getRawInput: () => Promise.resolve(raw) });
+      if (!result.ok || !scope.output) return result;
+      return { ...result, data: scope.output(result.data, allowed) };
+    } catch (err) {
+      throw denied(err);
+    }
+  },
+);
+
+/*
+ * 5. PROCEDURES AND ROUTERS
  */
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapDbErrors);
+/** Every procedure: authenticated, role-checked and namespace-scoped (part 4). */
+export const publicProcedure = t.procedure.use(authorize).use(mapDbErrors);

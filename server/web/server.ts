@@ -1,16 +1,20 @@
 /**
- * The web listener: one Node http server in the same process (and module graph) as the
- * collectors. It answers, in order:
+ * The web listener: one Node http(s) server in the same process (and module graph) as the
+ * collectors. HTTPS when MESHLENS_TLS_CERT_FILE and MESHLENS_TLS_KEY_FILE are set. It answers,
+ * in order:
  *   1. whatever `opts.handle` claims (/metrics, /healthz, /readyz, wired by server/main.ts);
- *   2. `/api/v1/*`, the stable JSON read API (server/api/v1/router.ts);
- *   3. `/api/trpc/*` with the tRPC routers, so they share the process's one ClickHouse client;
- *   4. everything else with Next.js (the client-rendered UI), production mode unless `dev`.
+ *   2. the auth gate (server/auth/gate.ts): login/logout/OIDC routes, security headers, and a
+ *      401 or a redirect to /login for requests without a valid credential;
+ *   3. `/api/v1/*`, the stable JSON read API (server/api/v1/router.ts);
+ *   4. `/api/trpc/*` with the tRPC routers, so they share the process's one ClickHouse client;
+ *   5. everything else with Next.js (the client-rendered UI), production mode unless `dev`.
  * Until Next is ready, page requests get a 503 page that reloads itself.
  * Production mode needs a build in .next: server/main.ts runs `ensureWebBuild()` (server/build-web.ts)
  * before calling startWeb.
  */
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +22,11 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter } from '../api/root';
 import { handleApiV1 } from '../api/v1/router';
 import { createTRPCContext } from '../api/trpc';
+import { bootstrapAuth } from '../auth/bootstrap';
+import { authGate, principalOf } from '../auth/gate';
+import { authStrategy } from '../auth/strategy';
+import { getConfig } from '../config';
+import { getDb } from '../db/client';
 import { logger } from '../log';
 
 export interface WebServer {
@@ -57,7 +66,7 @@ type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 const trpcHandler = createHTTPHandler({
   router: appRouter,
   basePath: TRPC_PREFIX,
-  createContext: () => createTRPCContext(),
+  createContext: ({ req }) => createTRPCContext(principalOf(req)),
   maxBodySize: 1024 * 1024,
   onError({ error, path: procedure }) {
     if (
@@ -69,8 +78,16 @@ const trpcHandler = createHTTPHandler({
   },
 });
 
-function urlFor(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+function urlFor(host: string, port: number, tls: boolean): string {
+  return `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** The certificate and key when both are configured (server/config.ts checks the pair). */
+function tlsOptions(): https.ServerOptions | undefined {
+  const { MESHLENS_TLS_CERT_FILE: cert, MESHLENS_TLS_KEY_FILE: key } =
+    getConfig().env;
+  if (!cert || !key) return undefined;
+  return { cert: fs.readFileSync(cert), key: fs.readFileSync(key) };
 }
 
 function sendText(
@@ -142,20 +159,45 @@ async function prepareNext(
   return { handler: app.getRequestHandler(), close: () => app.close() };
 }
 
+/**
+ * Everything but the pages: the auth gate, /api/v1 and /api/trpc. True when it answered;
+ * false for a request Next.js should render (its principal, if any, is known to the gate).
+ */
+export async function handleApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  dev = false,
+): Promise<boolean> {
+  if (await authGate(req, res, { dev })) return true;
+  if (await handleApiV1(req, res, principalOf(req))) return true;
+  const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+  if (pathname.startsWith(TRPC_PREFIX)) {
+    trpcHandler(req, res);
+    return true;
+  }
+  return false;
+}
+
 /** Starts the web listener; resolves once the port is bound and Next.js is ready. */
 export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   let nextHandler: NextHandler | undefined;
+  const config = getConfig();
+  try {
+    await bootstrapAuth(config, await getDb());
+  } catch (err) {
+    // Without auth there is nothing to bootstrap but the embed signing key: start anyway.
+    if (authStrategy(config) !== 'none') throw err;
+    log.warn(
+      { err },
+      'auth bootstrap failed; embeds will not work until it succeeds',
+    );
+  }
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       try {
         if (opts.handle && (await opts.handle(req, res))) return;
-        if (await handleApiV1(req, res)) return;
-        const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-        if (pathname.startsWith(TRPC_PREFIX)) {
-          trpcHandler(req, res);
-          return;
-        }
+        if (await handleApi(req, res, opts.dev ?? false)) return;
         if (!nextHandler) {
           res.setHeader('retry-after', '3');
           sendText(res, 503, STARTING_PAGE, 'text/html');
@@ -171,7 +213,11 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
         );
       }
     })();
-  });
+  };
+  const tls = tlsOptions();
+  const server: http.Server = tls
+    ? https.createServer(tls, onRequest)
+    : http.createServer(onRequest);
   // Every socket, upgraded ones included (Next's dev HMR websocket), so close() can end them:
   // closeAllConnections() only knows sockets still speaking HTTP.
   const sockets = new Set<Socket>();
@@ -181,7 +227,7 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   });
 
   const port = await listen(server, opts.host, opts.port);
-  const url = urlFor(opts.host, port);
+  const url = urlFor(opts.host, port, tls !== undefined);
   log.debug({ url }, 'web listener bound; preparing Next.js');
 
   let nextClose: (() => Promise<void>) | undefined;

@@ -2,10 +2,21 @@
  * /api/v1: the stable JSON read API for widgets and scripts (docs/api.md). GET only; each name
  * maps to a handler that takes the query string and returns a JSON-able value. Bad parameters
  * answer 400 with a message, unknown names 404, storage failures as server/api/trpc.ts maps
- * them (missing schema 412, unavailable or overloaded 503, anything else 500).
+ * them (missing schema 412, unavailable or overloaded 503, anything else 500). Access control
+ * (server/auth/policy.ts V1_RULES): 401 without a credential, 403 for a role, an embed token or
+ * a namespace outside the caller's scope; a scoped caller's answers hold only its namespaces.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
+import { getDb } from '../../db/client';
+import {
+  AccessDenied,
+  allowedOf,
+  checkAccess,
+  v1Rule,
+} from '../../auth/policy';
+import { SYSTEM_PRINCIPAL, type Principal } from '../../auth/principal';
+import { ScopeError } from '../../auth/scope';
 import { logger } from '../../log';
 import { QueryError, type QueryErrorKind } from '../../queries/clickhouse';
 import { alertsHandler } from './alerts';
@@ -73,10 +84,14 @@ function error(
   send(res, status, { error: { code, message } }, extra);
 }
 
-/** Answers `/api/v1/*`; returns false for any other path (the caller goes on). */
+/**
+ * Answers `/api/v1/*`; returns false for any other path (the caller goes on). `principal` is
+ * who the auth gate found (null: none); in-process callers that pass none act as the system.
+ */
 export async function handleApiV1(
   req: IncomingMessage,
   res: ServerResponse,
+  principal: Principal | null = SYSTEM_PRINCIPAL,
 ): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (!url.pathname.startsWith(API_V1_PREFIX)) return false;
@@ -102,17 +117,41 @@ export async function handleApiV1(
     error(res, 405, 'METHOD_NOT_SUPPORTED', 'use GET', { allow: 'GET, HEAD' });
     return true;
   }
+  if (!principal) {
+    error(res, 401, 'UNAUTHORIZED', 'send `Authorization: Bearer <token>`', {
+      'www-authenticate': 'Bearer realm="meshlens"',
+    });
+    return true;
+  }
   try {
+    const rule = v1Rule(exact ? name : wildcard);
+    checkAccess(principal, rule, `/api/v1/${exact ? name : wildcard}`);
+    const allowed = allowedOf(principal);
+    const scope = allowed && rule.scope !== true ? rule.scope : undefined;
+    const params =
+      allowed && scope?.input
+        ? await scope.input(url.searchParams, allowed, () => getDb())
+        : url.searchParams;
+    const data = await handler(
+      params,
+      exact ? undefined : name.slice(slash + 1),
+    );
     send(
       res,
       200,
-      await handler(
-        url.searchParams,
-        exact ? undefined : name.slice(slash + 1),
-      ),
+      allowed && scope?.output ? scope.output(data, allowed) : data,
     );
   } catch (err) {
-    if (err instanceof ZodError)
+    if (err instanceof AccessDenied)
+      error(
+        res,
+        err.notFound ? 404 : 403,
+        err.notFound ? 'NOT_FOUND' : 'FORBIDDEN',
+        err.message,
+      );
+    else if (err instanceof ScopeError)
+      error(res, 403, 'FORBIDDEN', err.message);
+    else if (err instanceof ZodError)
       error(res, 400, 'BAD_REQUEST', describeZodError(err));
     else if (err instanceof ParamError)
       error(res, 400, 'BAD_REQUEST', err.message);

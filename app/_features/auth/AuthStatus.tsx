@@ -1,0 +1,36 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../../_trpc/client';
+import './auth.css';
+
+/** The sidebar's "who am I": user, role and scope, sign-out; a warning when auth is off. */
+export function AuthStatus() {
+  const trpc = useTRPC();
+  const me = useQuery(
+    trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }),
+  );
+  if (!me.data) return null;
+  const { name, role, namespaces, strategy, canLogout } = me.data;
+  if (strategy === 'none')
+    return (
+      <div className="auth-status auth-off" role="note" data-testid="auth-off">
+        No authentication: loopback only, everyone is admin. Set MESHLENS_AUTH
+        to protect it.
+      </div>
+    );
+  return (
+    <div className="auth-status" data-testid="auth-status">
+      <div title={name}>{name}</div>
+      <div className="muted">
+        {role}
+        {namespaces ? ` · ${namespaces.join(', ')}` : ''}
+      </div>
+      {canLogout ? (
+        <a href="/auth/logout" className="auth-logout">
+          Sign out
+        </a>
+      ) : null}
+    </div>
+  );
+}
