@@ -4,13 +4,21 @@
  *   tsx bench/traces.ts                  # 1,000,000 spans (about a minute on 2 cores)
  *   tsx bench/traces.ts --spans 10000000 # the issue's target size
  *   options: --lookups 200 --searches 30 --spans-per-trace 20 --keep (keep the data folder)
+ *            --reuse <data folder>:<database> (measure a kept data set again, no insert)
  *
  * Spans are generated inside the engine (INSERT ... SELECT FROM numbers()), Istio-shaped: 30
  * services, 50 operations, Envoy tags, traces of `spans-per-trace` spans spread over 24 h, so a
  * trace's spans are scattered across the table as with real traffic (ORDER BY service, name,
  * time). The trace-id lookup table is filled by its materialized view, as in production.
+ *
+ * Peers measured in the same run: the engine's floor (`SELECT 1` through the same client) and
+ * the same trace read with the by_trace_id projection switched off (the read before
+ * migrations/0012), so a noisy machine still shows the ratio.
  */
-import { traceById } from '~/server/queries/traces';
+import { parseConfig, setConfig } from '~/server/config';
+import { getDb, type Db } from '~/server/db/client';
+import { migrate } from '~/server/db/migrate';
+import { SPANS_OF_TRACE_SQL, traceById } from '~/server/queries/traces';
 import { searchTraces } from '~/server/queries/traces-search';
 import { tempDb } from '~/test/helpers/temp-db';
 
@@ -25,6 +33,7 @@ const PER_TRACE = arg('spans-per-trace', 20);
 const LOOKUPS = arg('lookups', 200);
 const SEARCHES = arg('searches', 30);
 const KEEP = process.argv.includes('--keep');
+const REUSE = process.argv[process.argv.indexOf('--reuse') + 1];
 const CHUNK = 2_000_000;
 
 function percentile(sorted: number[], q: number): number {
@@ -43,6 +52,75 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t = performance.now();
   const v = await fn();
   return [performance.now() - t, v];
+}
+
+/** The read of traceById with the projection switched off (as before migrations/0012). */
+async function traceWithoutProjection(
+  db: Db,
+  traceId: string,
+): Promise<number> {
+  const rs = await db.client.query({
+    query: `SELECT toUnixTimestamp(min(Start)) AS s, toUnixTimestamp(max(End)) AS e
+              FROM {db:Identifier}.otel_traces_trace_id_ts WHERE TraceId = {traceId:String}`,
+    query_params: { db: db.database, traceId },
+    format: 'JSONEachRow',
+  });
+  const [b] = await rs.json<{ s: number; e: number }>();
+  const spans = await db.client.query({
+    query: SPANS_OF_TRACE_SQL,
+    query_params: {
+      db: db.database,
+      traceId,
+      start: Number(b!.s),
+      end: Number(b!.e) + 1,
+      limit: 100_001,
+    },
+    format: 'JSONEachRow',
+    clickhouse_settings: { optimize_use_projections: 0 },
+  });
+  const n = (await spans.json()).length;
+  // chDB keeps a query's settings for the rest of its session: switch projections back on.
+  await db.client.command({
+    query: 'SELECT 1',
+    clickhouse_settings: { optimize_use_projections: 1 },
+  });
+  return n;
+}
+
+async function openData(): Promise<{
+  db: Db;
+  dataDir: string;
+  rows<T>(q: string, p?: Record<string, unknown>): Promise<T[]>;
+  close(): Promise<void>;
+  fresh: boolean;
+}> {
+  if (!REUSE || REUSE.startsWith('--')) {
+    const t = await tempDb({ MESHLENS_LOG_LEVEL: 'warn' });
+    return { ...t, fresh: true };
+  }
+  const [dataDir, database] = REUSE.split(':') as [string, string];
+  const config = parseConfig({
+    MESHLENS_DATA_DIR: dataDir,
+    CLICKHOUSE_DATABASE: database,
+    MESHLENS_LOG_LEVEL: 'warn',
+  });
+  setConfig(config);
+  const db = await getDb(config);
+  await migrate(db, config.ttlDays);
+  return {
+    db,
+    dataDir,
+    fresh: false,
+    async rows<T>(query: string, params: Record<string, unknown> = {}) {
+      const rs = await db.client.query({
+        query,
+        query_params: { db: db.database, ...params },
+        format: 'JSONEachRow',
+      });
+      return rs.json<T>();
+    },
+    close: () => Promise.resolve(),
+  };
 }
 
 const INSERT = `
@@ -72,16 +150,18 @@ SELECT
 FROM (SELECT number + {offset:UInt64} AS n FROM numbers({count:UInt64}))`;
 
 async function main(): Promise<void> {
-  const t = await tempDb({ MESHLENS_LOG_LEVEL: 'warn' });
+  const t = await openData();
   const { db } = t;
   console.log(
-    `data folder ${t.dataDir}; generating ${SPANS.toLocaleString()} spans (${PER_TRACE} per trace)`,
+    t.fresh
+      ? `data folder ${t.dataDir}; generating ${SPANS.toLocaleString()} spans (${PER_TRACE} per trace)`
+      : `reusing ${t.dataDir} (${db.database}); --spans must match how it was made`,
   );
   await db.client
     .command({ query: 'SET use_query_condition_cache = 0' })
     .catch(() => undefined);
   const [insertMs] = await timed(async () => {
-    for (let offset = 0; offset < SPANS; offset += CHUNK) {
+    for (let offset = 0; t.fresh && offset < SPANS; offset += CHUNK) {
       await db.client.command({
         query: INSERT,
         query_params: {
@@ -117,14 +197,22 @@ async function main(): Promise<void> {
   );
   // Warm-up: first reads open parts and fill caches.
   for (const { id } of hex.slice(0, 5)) await traceById(db, id);
+  // Interleaved, so load from elsewhere on the machine hits the three alike.
   const lookup: number[] = [];
+  const peer: number[] = [];
+  const floor: number[] = [];
   for (const { id } of hex) {
-    const [ms, trace] = await timed(() => traceById(db, id));
+    const [l, trace] = await timed(() => traceById(db, id));
     if (trace?.spans.length !== PER_TRACE)
       throw new Error(
         `trace ${id}: expected ${PER_TRACE} spans, got ${trace?.spans.length}`,
       );
-    lookup.push(ms);
+    lookup.push(l);
+    const [ms, n] = await timed(() => traceWithoutProjection(db, id));
+    if (n !== PER_TRACE) throw new Error(`trace ${id}: ${n} spans`);
+    peer.push(ms);
+    const [f] = await timed(() => t.rows('SELECT 1'));
+    floor.push(f);
   }
   const missing: number[] = [];
   for (let i = 0; i < 50; i++) {
@@ -178,8 +266,15 @@ async function main(): Promise<void> {
       },
     ],
   ];
+  const p95 = (v: number[]) =>
+    percentile(
+      [...v].sort((a, b) => a - b),
+      0.95,
+    );
   const lines = [
     summary('trace by id (found)', lookup),
+    `${summary('  peer: same, projection off', peer)}  (p95 ratio ${(p95(lookup) / p95(peer)).toFixed(2)})`,
+    summary('  floor: SELECT 1', floor),
     summary('trace by id (unknown -> 404)', missing),
   ];
   for (const [label, s] of searches) {
@@ -198,7 +293,7 @@ async function main(): Promise<void> {
     `\n${SPANS.toLocaleString()} spans, ${traces.toLocaleString()} traces, embedded chDB`,
   );
   for (const l of lines) console.log(l);
-  if (KEEP) console.log(`kept ${t.dataDir}`);
+  if (KEEP || !t.fresh) console.log(`kept ${t.dataDir}`);
   else await t.close();
 }
 

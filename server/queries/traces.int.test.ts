@@ -4,7 +4,7 @@ import { createCaller } from '~/server/api/root';
 import { createInnerContext } from '~/server/api/trpc';
 import { traceToOtlpJson } from '~/server/traces/otlp-json';
 import { tempDb, type TempDb } from '~/test/helpers/temp-db';
-import { traceById } from './traces';
+import { SPANS_OF_TRACE_SQL, traceById } from './traces';
 import { insertSpans, type SpanSpec } from './traces-fixtures';
 import { searchTraces, type TraceSearch } from './traces-search';
 
@@ -169,6 +169,22 @@ describe('trace by id', () => {
       await traceById(t.db, 'ffffffffffffffffffffffffffffffff'),
     ).toBeUndefined();
     expect(await traceById(t.db, 'not-hex')).toBeUndefined();
+  });
+
+  it('reads a trace through the by_trace_id projection (spans ordered by TraceId)', async () => {
+    const plan = await t.rows<{ explain: string }>(
+      `EXPLAIN projections = 1, indexes = 1 ${SPANS_OF_TRACE_SQL}`,
+      {
+        traceId: A,
+        start: Math.floor(T0 / 1000) - 1,
+        end: Math.ceil(T0 / 1000) + 60,
+        limit: 10,
+      },
+    );
+    const text = plan.map((r) => r.explain).join('\n');
+    expect(text).toMatch(/by_trace_id/);
+    // And the answer through it is the whole trace.
+    expect((await traceById(t.db, A))?.spans).toHaveLength(traceA.length);
   });
 
   it('truncates past maxSpans and says so', async () => {

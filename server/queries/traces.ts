@@ -141,6 +141,26 @@ export function toTraceSpan(
   };
 }
 
+/**
+ * Every span of one trace inside its time bounds. Served by the `by_trace_id` projection
+ * (migrations/0012: the spans ordered by TraceId, so one trace is one granule) where a part has
+ * it, else by the `TraceId` bloom filter. Exported so a test can check the plan.
+ */
+export const SPANS_OF_TRACE_SQL = `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS StartNs,
+                   SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName,
+                   ResourceAttributes, ScopeName, ScopeVersion, SpanAttributes,
+                   Duration, StatusCode, StatusMessage,
+                   arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS EventNs,
+                   Events.Name AS EventName, Events.Attributes AS EventAttributes,
+                   Links.TraceId AS LinkTraceId, Links.SpanId AS LinkSpanId,
+                   Links.TraceState AS LinkTraceState, Links.Attributes AS LinkAttributes
+              FROM {db:Identifier}.otel_traces
+             WHERE TraceId = {traceId:String}
+               AND Timestamp >= toDateTime64({start:UInt32}, 9)
+               AND Timestamp < toDateTime64({end:UInt32}, 9)
+             ORDER BY Timestamp, SpanId
+             LIMIT {limit:UInt32}`;
+
 /** Largest trace returned whole; beyond it the earliest spans are kept and `truncated` set. */
 export const DEFAULT_MAX_SPANS = 100_000;
 
@@ -170,20 +190,7 @@ export async function traceById(
   if (!b || Number(b.n) === 0) return undefined;
   const rows = await queryRows<TraceSpanRow>(db, {
     what: 'reading the spans of a trace',
-    query: `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS StartNs,
-                   SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName,
-                   ResourceAttributes, ScopeName, ScopeVersion, SpanAttributes,
-                   Duration, StatusCode, StatusMessage,
-                   arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS EventNs,
-                   Events.Name AS EventName, Events.Attributes AS EventAttributes,
-                   Links.TraceId AS LinkTraceId, Links.SpanId AS LinkSpanId,
-                   Links.TraceState AS LinkTraceState, Links.Attributes AS LinkAttributes
-              FROM {db:Identifier}.otel_traces
-             WHERE TraceId = {traceId:String}
-               AND Timestamp >= toDateTime64({start:UInt32}, 9)
-               AND Timestamp < toDateTime64({end:UInt32}, 9)
-             ORDER BY Timestamp, SpanId
-             LIMIT {limit:UInt32}`,
+    query: SPANS_OF_TRACE_SQL,
     params: {
       db: db.database,
       traceId,

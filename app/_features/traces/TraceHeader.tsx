@@ -6,6 +6,7 @@ import { PageHeader } from '../../_components/PageHeader';
 import { StatGrid } from '../../_components/StatGrid';
 import type { PreparedTrace } from './prepare-trace';
 import { formatDurationUs } from './view-math';
+import Link from 'next/link';
 import { useState } from 'react';
 
 type TraceData = RouterOutputs['traces']['byId'];
@@ -54,16 +55,21 @@ export function TraceHeader({
           </span>
         }
         actions={
-          <button
-            type="button"
-            className="btn"
-            onClick={() => void download()}
-            disabled={downloading === 'busy'}
-          >
-            {downloading === 'failed'
-              ? 'Download failed: retry'
-              : 'Download OTLP JSON'}
-          </button>
+          <>
+            <Link className="btn" href={`/traces/compare?a=${trace.traceId}`}>
+              Compare with…
+            </Link>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => void download()}
+              disabled={downloading === 'busy'}
+            >
+              {downloading === 'failed'
+                ? 'Download failed: retry'
+                : 'Download OTLP JSON'}
+            </button>
+          </>
         }
       />
       <StatGrid

@@ -7,19 +7,28 @@ import { ErrorNotice } from '../../_components/ErrorNotice';
 import { Skeleton } from '../../_components/Skeleton';
 import { useUrlState } from '../../_components/use-url-state';
 import { useTRPC, type RouterOutputs } from '../../_trpc/client';
+import { FlameGraph } from './FlameGraph';
 import { Minimap } from './Minimap';
+import { SkewNotice } from './SkewNotice';
 import { SpanDetail } from './SpanDetail';
 import { TraceHeader } from './TraceHeader';
 import { TraceStats } from './TraceStats';
+import { TraceTabs } from './TraceTabs';
 import { Waterfall } from './Waterfall';
 import { prepareTrace } from './prepare-trace';
 import { collapseFromDepth, generateRowStates, revealSpan } from './row-states';
 import { selfTimes, traceStatistics } from './trace-stats';
 import { parseTracePageState, tracePageParams } from './trace-page-state';
-import { formatDurationUs } from './view-math';
 import './traces.css';
 
 type TraceData = RouterOutputs['traces']['byId'];
+
+const statsSpan = (s: TraceData['spans'][number]) => ({
+  service: s.service,
+  name: s.name,
+  durationUs: s.durationUs,
+  error: s.status.code === 'Error',
+});
 
 /** One trace: figures, minimap, waterfall (or statistics) and the selected span's detail. */
 export function TraceView({ traceId }: { traceId: string }) {
@@ -110,6 +119,7 @@ function LoadedTrace({ trace }: { trace: TraceData }) {
   const span = selected >= 0 ? trace.spans[selected] : undefined;
   const parentIndex = selected >= 0 ? prepared.tree.parent[selected]! : -1;
   const orphans = prepared.tree.roots.length - 1;
+  const traceUs = prepared.traceEndUs - prepared.traceStartUs;
   return (
     <div className="trace-page">
       <p className="back-link">
@@ -122,76 +132,30 @@ function LoadedTrace({ trace }: { trace: TraceData }) {
           the earliest {trace.spans.length.toLocaleString()} are shown.
         </div>
       ) : null}
-      {prepared.adjustments.length > 0 ? (
-        <div className="notice notice-warn skew-notice" role="status">
-          <strong>Clock skew {adjustSkew ? 'adjusted' : 'detected'}</strong> for{' '}
-          {prepared.adjustments.length} span
-          {prepared.adjustments.length === 1 ? '' : 's'} (largest shift{' '}
-          {formatDurationUs(
-            prepared.adjustments.reduce(
-              (m, a) => Math.max(m, Math.abs(a.deltaUs)),
-              0,
-            ),
-          )}
-          ): a span recorded by another service did not fit inside the span that
-          called it, which happens when the two hosts&apos; clocks differ.{' '}
-          {adjustSkew
-            ? 'Each is shown centred in its parent, its children moved with it.'
-            : 'Recorded times are shown.'}{' '}
-          <label className="check inline-check">
-            <input
-              type="checkbox"
-              checked={adjustSkew}
-              onChange={(e) => setAdjustSkew(e.target.checked)}
-            />{' '}
-            Adjust
-          </label>
-        </div>
-      ) : null}
+      <SkewNotice
+        adjustments={prepared.adjustments}
+        adjust={adjustSkew}
+        onAdjust={setAdjustSkew}
+      />
       {orphans > 0 ? (
         <p className="muted small">
           {orphans} span{orphans === 1 ? '' : 's'} whose parent was not received{' '}
           {orphans === 1 ? 'is' : 'are'} shown as extra roots.
         </p>
       ) : null}
-      <div className="segmented" role="tablist" aria-label="Trace views">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={state.tab === 'waterfall'}
-          className={state.tab === 'waterfall' ? 'active' : ''}
-          onClick={() => update({ tab: 'waterfall' })}
-        >
-          Waterfall
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={state.tab === 'stats'}
-          className={state.tab === 'stats' ? 'active' : ''}
-          onClick={() => update({ tab: 'stats' })}
-        >
-          Statistics
-        </button>
-      </div>
+      <TraceTabs tab={state.tab} onTab={(tab) => update({ tab })} />
       {state.tab === 'stats' ? (
         <section className="panel table-panel" aria-label="Trace statistics">
           <TraceStats
-            rows={traceStatistics(
-              trace.spans.map((s) => ({
-                service: s.service,
-                name: s.name,
-                durationUs: s.durationUs,
-                error: s.status.code === 'Error',
-              })),
-              self,
-              prepared.traceEndUs - prepared.traceStartUs,
-            )}
+            rows={traceStatistics(trace.spans.map(statsSpan), self, traceUs)}
             colorOf={prepared.colorOf}
           />
         </section>
       ) : (
-        <section className="panel waterfall-panel" aria-label="Waterfall">
+        <section
+          className="panel waterfall-panel"
+          aria-label={state.tab === 'flame' ? 'Flame graph view' : 'Waterfall'}
+        >
           <div className="wf-toolbar">
             <ul className="legend" aria-label="Services">
               {prepared.services.map((s) => (
@@ -201,28 +165,34 @@ function LoadedTrace({ trace }: { trace: TraceData }) {
                 </li>
               ))}
             </ul>
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={showCritical}
-                onChange={(e) => setShowCritical(e.target.checked)}
-              />{' '}
-              Critical path
-            </label>
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={() => setCollapsed(new Set())}
-            >
-              Expand all
-            </button>
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={() => setCollapsed(collapseFromDepth(prepared.tree, 1))}
-            >
-              Collapse all
-            </button>
+            {state.tab === 'waterfall' ? (
+              <>
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={showCritical}
+                    onChange={(e) => setShowCritical(e.target.checked)}
+                  />{' '}
+                  Critical path
+                </label>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => setCollapsed(new Set())}
+                >
+                  Expand all
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() =>
+                    setCollapsed(collapseFromDepth(prepared.tree, 1))
+                  }
+                >
+                  Collapse all
+                </button>
+              </>
+            ) : null}
             {viewRange[0] > 0 || viewRange[1] < 1 ? (
               <button
                 type="button"
@@ -243,16 +213,27 @@ function LoadedTrace({ trace }: { trace: TraceData }) {
             viewRange={viewRange}
             onViewRange={setViewRange}
           />
-          <Waterfall
-            spans={trace.spans}
-            prepared={prepared}
-            rows={rows}
-            selected={selected}
-            showCritical={showCritical}
-            viewRange={viewRange}
-            onToggle={onToggle}
-            onSelect={onSelect}
-          />
+          {state.tab === 'flame' ? (
+            <FlameGraph
+              spans={trace.spans}
+              prepared={prepared}
+              selected={selected}
+              viewRange={viewRange}
+              onSelect={onSelect}
+              onViewRange={setViewRange}
+            />
+          ) : (
+            <Waterfall
+              spans={trace.spans}
+              prepared={prepared}
+              rows={rows}
+              selected={selected}
+              showCritical={showCritical}
+              viewRange={viewRange}
+              onToggle={onToggle}
+              onSelect={onSelect}
+            />
+          )}
         </section>
       )}
       {span ? (

@@ -1,6 +1,8 @@
 /** The trace page's URL state: the selected span and the tab. Pure. */
 
-export type TraceTab = 'waterfall' | 'stats';
+export type TraceTab = 'waterfall' | 'flame' | 'stats';
+
+const TABS: readonly TraceTab[] = ['waterfall', 'flame', 'stats'];
 
 export interface TracePageState {
   span: string;
@@ -12,7 +14,7 @@ export function parseTracePageState(p: {
 }): TracePageState {
   return {
     span: p.get('span') ?? '',
-    tab: p.get('view') === 'stats' ? 'stats' : 'waterfall',
+    tab: TABS.find((t) => t === p.get('view')) ?? 'waterfall',
   };
 }
 
@@ -22,6 +24,6 @@ export function tracePageParams(
   const out: Record<string, string | null> = {};
   if (patch.span !== undefined) out.span = patch.span || null;
   if (patch.tab !== undefined)
-    out.view = patch.tab === 'stats' ? 'stats' : null;
+    out.view = patch.tab === 'waterfall' ? null : patch.tab;
   return out;
 }
