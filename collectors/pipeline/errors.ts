@@ -45,3 +45,10 @@ export function isPermanentInsertError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && PERMANENT_CODES.has(code);
 }
+
+/** A row value the insert encoder cannot turn into its column's type: permanent, like a parse error. */
+export class RowValueError extends Error {
+  override name = 'RowValueError';
+  /** CANNOT_PARSE_TEXT, so callers treat it as the engine's own refusal of a bad row. */
+  readonly code = '6';
+}

@@ -1,13 +1,26 @@
 /**
- * The embedded engine's faster insert path. chDB's connection hands an inline insert body to the
- * engine as one UTF-8 string; writing the same JSONEachRow bytes to a file in memory (/dev/shm)
- * and running `INSERT ... SELECT FROM file()` lets the engine read them itself: about 1.5-2x the
- * rows/s of `client.insert` on this kind of machine (bench: npm run bench:ingest-logs).
+ * The one insert path of the writer. On the embedded engine, rows are encoded as one block of
+ * ClickHouse's Native format (native-block.ts), written to a file in memory (/dev/shm) and read
+ * by the engine itself with `INSERT ... SELECT FROM file(..., 'Native')`: no text for the engine
+ * to parse, and no multi-megabyte SQL string (chDB's connection hands an inline insert body to
+ * the engine as one UTF-8 string). Against a server, and for the rare batch the block cannot
+ * carry (see below), rows go inline as JSONEachRow. Bench: npm run bench:ingest-logs / -traces.
+ *
+ * DEFAULT expressions: a column missing from the insert gets the table's DEFAULT expression, a
+ * column present gets what is sent. So a DEFAULT column goes in the block only when every row of
+ * the batch gives it, and is left out when none does; a batch where only some rows give it goes
+ * inline, where the engine applies the expression per omitted field.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '~/server/db/client';
+import {
+  codecOf,
+  encodeNativeBlock,
+  type ColumnCodec,
+  type NativeColumn,
+} from './native-block';
 
 const SCRATCH_DIR = (() => {
   try {
@@ -36,7 +49,7 @@ function pidAlive(pid: number): boolean {
 export function removeStaleScratchFiles(dir = SCRATCH_DIR): number {
   let removed = 0;
   for (const name of fs.readdirSync(dir)) {
-    const pid = /^meshlens-(\d+)-\d+\.ndjson$/.exec(name)?.[1];
+    const pid = /^meshlens-(\d+)-\d+\.(ndjson|native)$/.exec(name)?.[1];
     if (pid === undefined || pidAlive(Number(pid))) continue;
     fs.rmSync(path.join(dir, name), { force: true });
     removed++;
@@ -46,19 +59,56 @@ export function removeStaleScratchFiles(dir = SCRATCH_DIR): number {
 
 let staleChecked = false;
 
-interface TableShape {
-  columns: string;
-  structure: string;
-  /**
-   * False for tables with DEFAULT expressions: `file()` fills an omitted field with its type's
-   * default, not the table's expression (an inline JSONEachRow insert applies the expression).
-   */
-  fileSafe: boolean;
+interface ShapeColumn {
+  name: string;
+  /** Has a DEFAULT expression: sent only when the rows give it (see the module comment). */
+  defaulted: boolean;
+  /** Undefined for a type the Native encoder does not write. */
+  codec: ColumnCodec | undefined;
 }
 
-/** The one insert path of the writer: through a scratch file where that is safe, else inline. */
+/** How a batch went in: as a Native block through a file, or inline as JSONEachRow. */
+export type InsertPath = 'native' | 'inline';
+
+const given = (v: unknown) => v !== undefined && v !== null;
+
+/** Time spent per phase of the inserts of this process, in ms (benchmarks print it). */
+export const insertPhases = {
+  batches: 0,
+  rows: 0,
+  /** Rows -> Native block (main thread). */
+  encodeMs: 0,
+  /** Block -> scratch file. */
+  writeMs: 0,
+  /** The engine's INSERT ... SELECT (or the inline insert), wall time. */
+  engineMs: 0,
+};
+
+/** The columns of the block for these rows, or undefined when the batch must go inline. */
+export function blockColumns(
+  columns: readonly ShapeColumn[],
+  rows: readonly unknown[],
+): NativeColumn[] | undefined {
+  const out: NativeColumn[] = [];
+  for (const col of columns) {
+    // Plain columns with an encoder are always sent (a missing field is the type's default,
+    // as in JSONEachRow); the others only when some row gives them.
+    if (!col.defaulted && col.codec) {
+      out.push({ name: col.name, codec: col.codec });
+      continue;
+    }
+    let some = 0;
+    for (const row of rows)
+      if (given((row as Record<string, unknown>)[col.name])) some++;
+    if (some === 0) continue; // left out: the table's default (expression) applies
+    if (!col.codec || (col.defaulted && some !== rows.length)) return undefined;
+    out.push({ name: col.name, codec: col.codec });
+  }
+  return out;
+}
+
 export class RowInserter {
-  private shapes = new Map<string, Promise<TableShape>>();
+  private shapes = new Map<string, Promise<ShapeColumn[]>>();
 
   constructor(private readonly db: Db) {
     if (db.mode === 'embedded' && !staleChecked) {
@@ -72,7 +122,7 @@ export class RowInserter {
   }
 
   /** The columns an insert may set (not ALIAS/MATERIALIZED), in table order. */
-  private shapeOf(table: string): Promise<TableShape> {
+  private shapeOf(table: string): Promise<ShapeColumn[]> {
     let shape = this.shapes.get(table);
     if (!shape) {
       shape = this.db.client
@@ -90,11 +140,11 @@ export class RowInserter {
         .then((cols) => {
           if (cols.length === 0)
             throw new Error(`table ${table} has no columns (does it exist?)`);
-          return {
-            columns: cols.map((c) => `\`${c.name}\``).join(', '),
-            structure: cols.map((c) => `\`${c.name}\` ${c.type}`).join(', '),
-            fileSafe: cols.every((c) => c.default_kind === ''),
-          };
+          return cols.map((c) => ({
+            name: c.name,
+            defaulted: c.default_kind !== '',
+            codec: codecOf(c.type),
+          }));
         });
       shape.catch(() => this.shapes.delete(table));
       this.shapes.set(table, shape);
@@ -102,38 +152,50 @@ export class RowInserter {
     return shape;
   }
 
-  /**
-   * Inserts rows through a scratch file on the embedded engine (the same errors as an inline
-   * insert); inline against a server, or for a table with DEFAULT expressions.
-   */
-  async insert(table: string, rows: readonly unknown[]): Promise<void> {
-    const shape =
-      this.db.mode === 'embedded' ? await this.shapeOf(table) : undefined;
-    if (!shape?.fileSafe) {
+  /** Inserts the rows in one statement; the same errors either way (RowValueError is permanent). */
+  async insert(table: string, rows: readonly unknown[]): Promise<InsertPath> {
+    const columns =
+      this.db.mode === 'embedded'
+        ? blockColumns(await this.shapeOf(table), rows)
+        : undefined;
+    insertPhases.batches++;
+    insertPhases.rows += rows.length;
+    let t = performance.now();
+    if (!columns || columns.length === 0) {
       await this.db.client.insert({
         table: `${this.db.database}.${table}`,
-        values: rows,
+        values: rows as unknown[],
         format: 'JSONEachRow',
       });
-      return;
+      insertPhases.engineMs += performance.now() - t;
+      return 'inline';
     }
+    const block = encodeNativeBlock(columns, rows);
+    insertPhases.encodeMs += performance.now() - t;
+    t = performance.now();
     const file = path.join(
       SCRATCH_DIR,
-      `meshlens-${process.pid}-${sequence++}.ndjson`,
+      `meshlens-${process.pid}-${sequence++}.native`,
     );
-    await fs.promises.writeFile(
-      file,
-      rows.map((r) => JSON.stringify(r)).join('\n'),
-    );
+    await fs.promises.writeFile(file, block);
+    insertPhases.writeMs += performance.now() - t;
+    t = performance.now();
     try {
       // Identifiers: our own table names (never user input) and system.columns' own names.
       await this.db.client.command({
-        query: `INSERT INTO \`${this.db.database}\`.\`${table}\` (${shape.columns})
-                SELECT * FROM file({file:String}, 'JSONEachRow', {structure:String})`,
-        query_params: { file, structure: shape.structure },
+        query: `INSERT INTO \`${this.db.database}\`.\`${table}\` (${columns.map((c) => `\`${c.name}\``).join(', ')})
+                SELECT * FROM file({file:String}, 'Native', {structure:String})`,
+        query_params: {
+          file,
+          structure: columns
+            .map((c) => `\`${c.name}\` ${c.codec.wireType}`)
+            .join(', '),
+        },
       });
     } finally {
       await fs.promises.rm(file, { force: true });
+      insertPhases.engineMs += performance.now() - t;
     }
+    return 'native';
   }
 }

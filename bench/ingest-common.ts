@@ -1,0 +1,174 @@
+/**
+ * Shared by the ingest benchmarks (bench/ingest-logs.bench.ts, bench/ingest-traces.bench.ts):
+ * the real receivers over the real pipeline on a temporary embedded engine, an HTTP load loop,
+ * the engine's own ceiling for the same rows, and the time split of the inserts.
+ */
+import http from 'node:http';
+import { createPipeline, type Pipeline } from '~/collectors/pipeline';
+import { insertPhases } from '~/collectors/pipeline/row-inserter';
+import { startHttpListener, type HttpListener } from '~/collectors/http/server';
+import { receivers } from '~/collectors/sources';
+import { tempDb, type TempDb } from '~/test/helpers/temp-db';
+
+export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+export const rate = (n: number, ms: number) => n / (ms / 1000);
+
+/** CPU time of this process (all threads, including the engine's), in ms. */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** The best rate of `passes` runs of fn over n items, by wall clock. */
+export function bestRate(n: number, passes: number, fn: () => void): number {
+  let best = 0;
+  for (let i = 0; i < passes; i++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.max(best, rate(n, performance.now() - t0));
+  }
+  return best;
+}
+
+export interface Rig {
+  t: TempDb;
+  pipeline: Pipeline;
+  otlpHttp: HttpListener;
+  count(table: string): Promise<number>;
+  truncate(table: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A temporary embedded engine with migrations, the pipeline and the OTLP/HTTP-port listener. */
+export async function startRig(env: Record<string, string>): Promise<Rig> {
+  const t = await tempDb({
+    MESHLENS_LOG_LEVEL: 'warn',
+    MESHLENS_TTL_SPANS_DAYS: '3650',
+    MESHLENS_TTL_REQUESTS_DAYS: '3650',
+    ...env,
+  });
+  const pipeline = createPipeline({
+    db: t.db,
+    config: t.config,
+    replayIntervalMs: 600_000,
+  });
+  const r = receivers({ config: t.config, pipeline });
+  const otlpHttp = await startHttpListener({
+    name: 'otlp-http',
+    host: '127.0.0.1',
+    port: 0,
+    routes: r.otlpHttp,
+  });
+  const command = (query: string) => t.db.client.command({ query });
+  return {
+    t,
+    pipeline,
+    otlpHttp,
+    async count(table) {
+      const [row] = await t.rows<{ n: string }>(
+        `SELECT count() AS n FROM {db:Identifier}.${table}`,
+      );
+      return Number(row!.n);
+    },
+    async truncate(table) {
+      await command(`TRUNCATE TABLE \`${t.db.database}\`.\`${table}\``);
+    },
+    async close() {
+      await pipeline.close();
+      await otlpHttp.close();
+      await t.close();
+    },
+  };
+}
+
+/**
+ * POSTs every body to url with `concurrency` requests in flight (keep-alive), as a fleet of
+ * senders does; resolves when every answer came back, and throws on any status but 200/204.
+ */
+export async function postAll(
+  url: string,
+  contentType: string,
+  bodies: readonly Uint8Array[],
+  concurrency: number,
+): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  let next = 0;
+  const one = (body: Uint8Array) =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': contentType,
+            'content-length': body.byteLength,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            if (res.statusCode === 200 || res.statusCode === 204) resolve();
+            else
+              reject(
+                new Error(
+                  `HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`,
+                ),
+              );
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const worker = async () => {
+    while (next < bodies.length) await one(bodies[next++]!);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  agent.destroy();
+}
+
+/**
+ * The engine's ceiling for these rows: the same rows, already in the engine (a Memory table
+ * filled from `table`), copied into `table` by one INSERT ... SELECT, with its materialized views.
+ * `table` must hold exactly the rows to copy; returns rows/s.
+ */
+export async function engineCopyRate(
+  t: TempDb,
+  table: string,
+  rows: number,
+): Promise<number> {
+  const db = t.db.database;
+  const command = (query: string) => t.db.client.command({ query });
+  await command(`DROP TABLE IF EXISTS \`${db}\`.ceiling_src`);
+  await command(
+    `CREATE TABLE \`${db}\`.ceiling_src AS \`${db}\`.\`${table}\` ENGINE = Memory`,
+  );
+  await command(
+    `INSERT INTO \`${db}\`.ceiling_src SELECT * FROM \`${db}\`.\`${table}\``,
+  );
+  const t0 = performance.now();
+  await command(
+    `INSERT INTO \`${db}\`.\`${table}\` SELECT * FROM \`${db}\`.ceiling_src`,
+  );
+  const ms = performance.now() - t0;
+  await command(`DROP TABLE \`${db}\`.ceiling_src`);
+  return rate(rows, ms);
+}
+
+/** Starts counting insert phases from zero; returns a reader of the split since then. */
+export function phaseWindow(): () => typeof insertPhases {
+  const start = { ...insertPhases };
+  return () => ({
+    batches: insertPhases.batches - start.batches,
+    rows: insertPhases.rows - start.rows,
+    encodeMs: insertPhases.encodeMs - start.encodeMs,
+    writeMs: insertPhases.writeMs - start.writeMs,
+    engineMs: insertPhases.engineMs - start.engineMs,
+  });
+}
+
+/** Microseconds per row, to one decimal. */
+export const usPerRow = (ms: number, rows: number) =>
+  ((ms * 1000) / rows).toFixed(1).padStart(6);
