@@ -96,6 +96,13 @@ afterAll(async () => {
 const shortService = (host: string) =>
   host.endsWith('.svc.cluster.local') ? host.split('.')[0]! : host;
 
+/** a + b of the counts (MUTATES a; the percent fields are not used here). */
+function addMtls(a: MtlsTruth, b: MtlsTruth): MtlsTruth {
+  for (const f of Object.keys(a) as (keyof MtlsTruth)[])
+    if (!f.endsWith('Percent')) (a[f] as number) += b[f] as number;
+  return a;
+}
+
 /** Truth per caller -> service edge (our edge id), mTLS counts summed over served workloads. */
 function truthEdges(truth: Truth): Map<string, MtlsTruth> {
   const out = new Map<string, MtlsTruth>();
@@ -113,12 +120,7 @@ function truthEdges(truth: Truth): Map<string, MtlsTruth> {
   for (const e of truth.edges) {
     const k = key(e);
     const m = out.get(k);
-    if (!m) {
-      out.set(k, { ...e.mtls });
-      continue;
-    }
-    for (const f of Object.keys(m) as (keyof MtlsTruth)[])
-      if (!f.endsWith('Percent')) (m[f] as number) += e.mtls[f] as number;
+    out.set(k, m ? addMtls(m, e.mtls) : { ...e.mtls });
   }
   return out;
 }
@@ -196,6 +198,42 @@ describe.each([
     // The legacy namespace sends plaintext into bookinfo: bookinfo is partly encrypted.
     const bookinfo = view.namespaces.find((x) => x.namespace === 'bookinfo');
     expect(bookinfo?.state).toBe('partial');
+  });
+
+  it('per service, and per destination cluster where the signal knows it', () => {
+    const view = views[way];
+    for (const sv of truths[way].services) {
+      const short = shortService(sv.service);
+      if (short.includes('.')) continue; // external: no destination report, unknown
+      expectShares(
+        view.services.find(
+          (x) => x.namespace === sv.namespace && x.service === short,
+        ),
+        sv.mtls,
+        `service ${sv.namespace}/${short}`,
+        tolerance,
+      );
+    }
+    // Access-log lines carry no cluster (the log path does not say it): only metrics here.
+    if (way === 'logs') return;
+    const byCluster = new Map<string, MtlsTruth[]>();
+    for (const e of truths[way].clusterEdges) {
+      const c = e.destination.cluster ?? 'unknown';
+      byCluster.set(c, [...(byCluster.get(c) ?? []), e.mtls]);
+    }
+    for (const [cluster, list] of byCluster) {
+      if (cluster === 'unknown') continue;
+      const sum = list.slice(1).reduce(addMtls, { ...list[0]! });
+      expectShares(
+        view.clusters.find((c) => c.cluster === cluster),
+        sum,
+        `cluster ${cluster}`,
+        tolerance,
+      );
+    }
+    expect(view.clusters.map((c) => c.cluster)).toEqual(
+      expect.arrayContaining(['cluster-1', 'cluster-2']),
+    );
   });
 
   it('per edge, with every plaintext edge listed', () => {
