@@ -36,6 +36,7 @@ type Way = keyof typeof W;
 let t: TempDb;
 const truths = {} as Record<Way, Truth>;
 const views = {} as Record<Way, MtlsCoverage>;
+let legacyIp = '';
 
 function generated(fromMs: number, toMs: number) {
   const scenario = loadScenario(DEFAULT_SCENARIO_PATH);
@@ -69,6 +70,9 @@ beforeAll(async () => {
     g[way] = generated(W[way].fromMs, W[way].toMs);
     truths[way] = g[way].truth;
   }
+  legacyIp =
+    g.logs.reqs.find((r) => r.sourcePod.workload.name === 'legacy-client')
+      ?.sourcePod.ip ?? 'not generated';
   const metrics = metricsRollupRows(g.metrics.reqs);
   const both = metricsRollupRows(g.both.reqs);
   await insert('edge_rollups_1m', [
@@ -287,9 +291,12 @@ describe.each([
     expect(view.mixedWorkloads[0]!.plaintextCallers).toEqual([
       { namespace: '', workload: '', service: '' },
     ]);
-    expect(view.sidecarlessSources.map((e) => e.id)).toContain(
-      'unknown->bookinfo/productpage:http',
+    const sidecarless = view.sidecarlessSources.find(
+      (e) => e.id === 'unknown->bookinfo/productpage:http',
     );
+    expect(sidecarless).toBeDefined();
+    // Access logs show the sidecar-less caller's pod address (it writes no outbound line).
+    expect(sidecarless!.addresses).toEqual(way === 'metrics' ? [] : [legacyIp]);
     const productpage = view.identities.workloads.find(
       (w) => w.workload === 'productpage-v1',
     );
