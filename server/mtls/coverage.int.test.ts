@@ -1,7 +1,8 @@
 // mTLS coverage (issue 8) against the demo mesh's truth: the scenario's generated hops stored as
 // each signal would store them, read back through mtlsCoverage, compared per namespace and per
 // edge with the simulator's exact mTLS figures — from metrics alone, from access logs alone,
-// and from both (plus doubled spans that must never be used), so nothing is counted twice.
+// from both (plus doubled spans that must never be used), so nothing is counted twice, and from
+// tagged spans alone; Istio's default log format shows plaintext as unknown.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_SCENARIO_PATH,
@@ -30,6 +31,7 @@ const W = {
   logs: { fromMs: at(10, 20), toMs: at(10, 25) },
   both: { fromMs: at(10, 40), toMs: at(10, 45) },
   defaultLogs: { fromMs: at(11, 0), toMs: at(11, 5) },
+  spans: { fromMs: at(11, 20), toMs: at(11, 25) },
 };
 type Way = keyof typeof W;
 
@@ -75,10 +77,19 @@ beforeAll(async () => {
       ?.sourcePod.ip ?? 'not generated';
   const metrics = metricsRollupRows(g.metrics.reqs);
   const both = metricsRollupRows(g.both.reqs);
+  // Span rollups as 0007 writes them when spans carry Istio's connection_security_policy tag:
+  // the same edges and policy, no principals.
+  const spans = metricsRollupRows(g.spans.reqs).map((r) => ({
+    ...r,
+    Signal: 'spans',
+    SourcePrincipal: '',
+    DestinationPrincipal: '',
+  }));
   await insert('edge_rollups_1m', [
     ...metrics,
     ...both,
     ...doubledAs('spans', both),
+    ...spans,
   ]);
   await insert('mesh_requests', [
     ...tlsAccessLogRows(g.logs.reqs),
@@ -182,6 +193,7 @@ describe.each([
   // a hop across the window's edge may fall on the other side.
   ['access logs alone (JSON with TLS fields)', 'logs', 0.5],
   ['metrics, access logs and doubled spans together', 'both', 1e-6],
+  ['spans alone (tagged with connection_security_policy)', 'spans', 1e-6],
 ] as const)('coverage from %s equals the truth', (_name, way, tolerance) => {
   it('per namespace (requests, connections and bytes)', () => {
     const view = views[way];
@@ -296,7 +308,14 @@ describe.each([
     );
     expect(sidecarless).toBeDefined();
     // Access logs show the sidecar-less caller's pod address (it writes no outbound line).
-    expect(sidecarless!.addresses).toEqual(way === 'metrics' ? [] : [legacyIp]);
+    expect(sidecarless!.addresses).toEqual(
+      way === 'logs' || way === 'both' ? [legacyIp] : [],
+    );
+    // Spans carry no principals.
+    if (way === 'spans') {
+      expect(view.identities).toEqual({ workloads: [], edges: [] });
+      return;
+    }
     const productpage = view.identities.workloads.find(
       (w) => w.workload === 'productpage-v1',
     );
