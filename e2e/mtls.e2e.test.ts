@@ -224,7 +224,7 @@ describe('the mTLS page', () => {
       `${app.urls.web}/mtls?from=${START - 120 * MIN}&to=${START - 60 * MIN}`,
     );
     await page
-      .getByRole('heading', { name: 'No mesh traffic in this window' })
+      .getByRole('heading', { name: 'No mTLS data to show yet' })
       .waitFor();
   });
 

@@ -1,7 +1,8 @@
 // mTLS coverage (issue 8) against the demo mesh's truth: the scenario's generated hops stored as
 // each signal would store them, read back through mtlsCoverage, compared per namespace and per
 // edge with the simulator's exact mTLS figures — from metrics alone, from access logs alone,
-// and from both (plus doubled spans that must never be used), so nothing is counted twice.
+// from both (plus doubled spans that must never be used), so nothing is counted twice, and from
+// tagged spans alone; Istio's default log format shows plaintext as unknown.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_SCENARIO_PATH,
@@ -30,12 +31,14 @@ const W = {
   logs: { fromMs: at(10, 20), toMs: at(10, 25) },
   both: { fromMs: at(10, 40), toMs: at(10, 45) },
   defaultLogs: { fromMs: at(11, 0), toMs: at(11, 5) },
+  spans: { fromMs: at(11, 20), toMs: at(11, 25) },
 };
 type Way = keyof typeof W;
 
 let t: TempDb;
 const truths = {} as Record<Way, Truth>;
 const views = {} as Record<Way, MtlsCoverage>;
+let legacyIp = '';
 
 function generated(fromMs: number, toMs: number) {
   const scenario = loadScenario(DEFAULT_SCENARIO_PATH);
@@ -69,12 +72,24 @@ beforeAll(async () => {
     g[way] = generated(W[way].fromMs, W[way].toMs);
     truths[way] = g[way].truth;
   }
+  legacyIp =
+    g.logs.reqs.find((r) => r.sourcePod.workload.name === 'legacy-client')
+      ?.sourcePod.ip ?? 'not generated';
   const metrics = metricsRollupRows(g.metrics.reqs);
   const both = metricsRollupRows(g.both.reqs);
+  // Span rollups as 0007 writes them when spans carry Istio's connection_security_policy tag:
+  // the same edges and policy, no principals.
+  const spans = metricsRollupRows(g.spans.reqs).map((r) => ({
+    ...r,
+    Signal: 'spans',
+    SourcePrincipal: '',
+    DestinationPrincipal: '',
+  }));
   await insert('edge_rollups_1m', [
     ...metrics,
     ...both,
     ...doubledAs('spans', both),
+    ...spans,
   ]);
   await insert('mesh_requests', [
     ...tlsAccessLogRows(g.logs.reqs),
@@ -96,6 +111,13 @@ afterAll(async () => {
 const shortService = (host: string) =>
   host.endsWith('.svc.cluster.local') ? host.split('.')[0]! : host;
 
+/** a + b of the counts (MUTATES a; the percent fields are not used here). */
+function addMtls(a: MtlsTruth, b: MtlsTruth): MtlsTruth {
+  for (const f of Object.keys(a) as (keyof MtlsTruth)[])
+    if (!f.endsWith('Percent')) (a[f] as number) += b[f] as number;
+  return a;
+}
+
 /** Truth per caller -> service edge (our edge id), mTLS counts summed over served workloads. */
 function truthEdges(truth: Truth): Map<string, MtlsTruth> {
   const out = new Map<string, MtlsTruth>();
@@ -113,12 +135,7 @@ function truthEdges(truth: Truth): Map<string, MtlsTruth> {
   for (const e of truth.edges) {
     const k = key(e);
     const m = out.get(k);
-    if (!m) {
-      out.set(k, { ...e.mtls });
-      continue;
-    }
-    for (const f of Object.keys(m) as (keyof MtlsTruth)[])
-      if (!f.endsWith('Percent')) (m[f] as number) += e.mtls[f] as number;
+    out.set(k, m ? addMtls(m, e.mtls) : { ...e.mtls });
   }
   return out;
 }
@@ -176,6 +193,7 @@ describe.each([
   // a hop across the window's edge may fall on the other side.
   ['access logs alone (JSON with TLS fields)', 'logs', 0.5],
   ['metrics, access logs and doubled spans together', 'both', 1e-6],
+  ['spans alone (tagged with connection_security_policy)', 'spans', 1e-6],
 ] as const)('coverage from %s equals the truth', (_name, way, tolerance) => {
   it('per namespace (requests, connections and bytes)', () => {
     const view = views[way];
@@ -196,6 +214,42 @@ describe.each([
     // The legacy namespace sends plaintext into bookinfo: bookinfo is partly encrypted.
     const bookinfo = view.namespaces.find((x) => x.namespace === 'bookinfo');
     expect(bookinfo?.state).toBe('partial');
+  });
+
+  it('per service, and per destination cluster where the signal knows it', () => {
+    const view = views[way];
+    for (const sv of truths[way].services) {
+      const short = shortService(sv.service);
+      if (short.includes('.')) continue; // external: no destination report, unknown
+      expectShares(
+        view.services.find(
+          (x) => x.namespace === sv.namespace && x.service === short,
+        ),
+        sv.mtls,
+        `service ${sv.namespace}/${short}`,
+        tolerance,
+      );
+    }
+    // Access-log lines carry no cluster (the log path does not say it): only metrics here.
+    if (way === 'logs') return;
+    const byCluster = new Map<string, MtlsTruth[]>();
+    for (const e of truths[way].clusterEdges) {
+      const c = e.destination.cluster ?? 'unknown';
+      byCluster.set(c, [...(byCluster.get(c) ?? []), e.mtls]);
+    }
+    for (const [cluster, list] of byCluster) {
+      if (cluster === 'unknown') continue;
+      const sum = list.slice(1).reduce(addMtls, { ...list[0]! });
+      expectShares(
+        view.clusters.find((c) => c.cluster === cluster),
+        sum,
+        `cluster ${cluster}`,
+        tolerance,
+      );
+    }
+    expect(view.clusters.map((c) => c.cluster)).toEqual(
+      expect.arrayContaining(['cluster-1', 'cluster-2']),
+    );
   });
 
   it('per edge, with every plaintext edge listed', () => {
@@ -249,9 +303,19 @@ describe.each([
     expect(view.mixedWorkloads[0]!.plaintextCallers).toEqual([
       { namespace: '', workload: '', service: '' },
     ]);
-    expect(view.sidecarlessSources.map((e) => e.id)).toContain(
-      'unknown->bookinfo/productpage:http',
+    const sidecarless = view.sidecarlessSources.find(
+      (e) => e.id === 'unknown->bookinfo/productpage:http',
     );
+    expect(sidecarless).toBeDefined();
+    // Access logs show the sidecar-less caller's pod address (it writes no outbound line).
+    expect(sidecarless!.addresses).toEqual(
+      way === 'logs' || way === 'both' ? [legacyIp] : [],
+    );
+    // Spans carry no principals.
+    if (way === 'spans') {
+      expect(view.identities).toEqual({ workloads: [], edges: [] });
+      return;
+    }
     const productpage = view.identities.workloads.find(
       (w) => w.workload === 'productpage-v1',
     );

@@ -13,9 +13,17 @@ import {
 } from '../queries/traffic-filter';
 import { attributeInbound, needsAttribution } from './attribute';
 import { buildIdentities, identityRows, type Identities } from './identities';
-import { attributedInbound } from './log-callers';
+import {
+  attributedInbound,
+  unattributedAddresses,
+  type UnattributedAddresses,
+} from './log-callers';
 import { policyRows, trendRows, type PolicyRow } from './policy-rows';
-import { buildCoverageReport, type CoverageReport } from './report';
+import {
+  buildCoverageReport,
+  type CoverageReport,
+  type EdgeCoverage,
+} from './report';
 
 export interface MtlsInput extends WindowInput {
   /** Traffic with either end in one of these namespaces. */
@@ -24,10 +32,24 @@ export interface MtlsInput extends WindowInput {
   points?: number;
 }
 
-export interface MtlsCoverage extends CoverageReport {
+export interface MtlsCoverage extends Omit<
+  CoverageReport,
+  'sidecarlessSources'
+> {
   window: { start: Date; end: Date; seconds: number; stepSeconds: number };
+  /** Unknown callers per destination, with their pod addresses when access logs show them. */
+  sidecarlessSources: (EdgeCoverage & { addresses: string[] })[];
   identities: Identities;
 }
+
+/**
+ * Raw access-log rows are read (to find callers by address) only for windows up to this long;
+ * beyond, inbound log evidence stays on the unknown caller (docs/mtls.md).
+ */
+export const MAX_RAW_WINDOW_MS = 24 * 3600_000;
+
+const rawAllowed = (w: ResolvedWindow) =>
+  w.endMs - w.startMs <= MAX_RAW_WINDOW_MS;
 
 /**
  * Per-edge tallies with inbound access-log evidence put on the callers' edges (when some
@@ -39,7 +61,7 @@ export async function attributedPolicyRows(
   filter: TrafficFilter = {},
 ): Promise<PolicyRow[]> {
   const rows = await policyRows(db, w, filter);
-  if (!needsAttribution(rows)) return rows;
+  if (!needsAttribution(rows) || !rawAllowed(w)) return rows;
   return attributeInbound(rows, await attributedInbound(db, w));
 }
 
@@ -56,6 +78,11 @@ export async function mtlsCoverage(
     trendRows(db, w, stepSeconds, filter),
     identityRows(db, w),
   ]);
+  const report = buildCoverageReport(rows, trend, w.seconds);
+  const addresses =
+    report.sidecarlessSources.length > 0 && rawAllowed(w)
+      ? await unattributedAddresses(db, w)
+      : [];
   const wanted = new Set(input.namespaces ?? []);
   const identities = buildIdentities(
     wanted.size === 0
@@ -72,7 +99,30 @@ export async function mtlsCoverage(
       seconds: w.seconds,
       stepSeconds,
     },
-    ...buildCoverageReport(rows, trend, w.seconds),
+    ...report,
+    sidecarlessSources: withAddresses(report.sidecarlessSources, addresses),
     identities,
   };
+}
+
+/** Each unknown-caller edge with the client addresses seen into its destination. */
+function withAddresses(
+  edges: readonly EdgeCoverage[],
+  found: readonly UnattributedAddresses[],
+): (EdgeCoverage & { addresses: string[] })[] {
+  const key = (ns: string, svc: string, proto: string) =>
+    `${ns}\x1f${svc}\x1f${proto}`;
+  const byDest = new Map(
+    found.map((a) => [
+      key(a.destinationNamespace, a.destinationService, a.protocol),
+      a.addresses,
+    ]),
+  );
+  return edges.map((e) => ({
+    ...e,
+    addresses:
+      byDest.get(
+        key(e.destination.namespace, e.destination.service, e.protocol),
+      ) ?? [],
+  }));
 }

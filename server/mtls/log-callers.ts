@@ -51,7 +51,8 @@ interface StoredRow {
 const HOST_SQL = (col: string) =>
   `replaceRegexpOne(replaceRegexpOne(${col}, ':\\\\d+$', ''), '^\\\\[(.*)\\\\]$', '\\\\1')`;
 
-const QUERY = `
+/** Callers by address, and every inbound line with its client address. */
+const CTES = `
 WITH callers AS (
   SELECT ${HOST_SQL("Extra['upstream_local_address']")} AS ip,
          any(SourceNamespace) AS c_ns, any(SourceWorkload) AS c_wl, any(SourceService) AS c_svc
@@ -76,8 +77,10 @@ inbound AS (
          Protocol AS proto
     FROM {db:Identifier}.mesh_requests
    WHERE Timestamp >= {from:DateTime} AND Timestamp < {to:DateTime}
-     AND Reporter = 'inbound' AND Mtls IN ('yes', 'no') AND SourceAddress != ''
-)
+     AND Reporter = 'inbound' AND SourceAddress != ''
+)`;
+
+const QUERY = `${CTES}
 SELECT c.c_ns AS sns, c.c_wl AS sw, c.c_svc AS ssvc, i.dns AS dns, i.dsvc AS dsvc,
        i.dw AS dw, i.dcl AS dcl, i.proto AS proto,
        countIf(i.Kind != 'tcp' AND i.Mtls = 'yes') AS yes_rq,
@@ -90,8 +93,48 @@ SELECT c.c_ns AS sns, c.c_wl AS sw, c.c_svc AS ssvc, i.dns AS dns, i.dsvc AS dsv
        toUnixTimestamp(maxIf(toStartOfMinute(i.Timestamp), i.Mtls = 'no')) AS last_plain
   FROM inbound AS i
   INNER JOIN callers AS c ON i.ip = c.ip
+ WHERE i.Mtls IN ('yes', 'no')
  GROUP BY sns, sw, ssvc, dns, dsvc, dw, dcl, proto
  LIMIT 100000`;
+
+/** Client addresses no proxied workload used: callers without a sidecar, per destination. */
+export interface UnattributedAddresses {
+  destinationNamespace: string;
+  destinationService: string;
+  protocol: string;
+  /** Up to 10 pod addresses (host part), most requests first. */
+  addresses: string[];
+}
+
+const ADDRESSES_QUERY = `${CTES}
+SELECT dns, dsvc, proto, topK(10)(ip) AS addresses
+  FROM inbound
+ WHERE ip NOT IN (SELECT ip FROM callers) AND ip != ''
+ GROUP BY dns, dsvc, proto
+ LIMIT 10000`;
+
+/** Addresses of inbound access-log callers that wrote no outbound line (no sidecar). */
+export async function unattributedAddresses(
+  db: Db,
+  w: ResolvedWindow,
+): Promise<UnattributedAddresses[]> {
+  const rows = await queryRows<{
+    dns: string;
+    dsvc: string;
+    proto: string;
+    addresses: string[];
+  }>(db, {
+    what: 'reading the addresses of sidecar-less callers from mesh_requests',
+    query: ADDRESSES_QUERY,
+    params: windowParams(db.database, w),
+  });
+  return rows.map((r) => ({
+    destinationNamespace: r.dns,
+    destinationService: r.dsvc,
+    protocol: r.proto,
+    addresses: r.addresses,
+  }));
+}
 
 /** Inbound access-log traffic of the window with an mTLS verdict, per caller found by address. */
 export async function attributedInbound(

@@ -199,8 +199,10 @@ function mixedOf(
 
 function trendOf(rows: readonly TrendRow[]): TrendPoint[] {
   const byT = new Map<number, Tally>();
-  for (const r of rows)
-    addTally(byT.get(r.t) ?? byT.set(r.t, emptyTally()).get(r.t)!, r.tally);
+  for (const r of rows) {
+    const tally = byT.get(r.t) ?? emptyTally();
+    byT.set(r.t, addTally(tally, r.tally));
+  }
   return [...byT.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([t, tally]) => {

@@ -42,7 +42,11 @@ export function MixedWorkloads({ workloads }: { workloads: WorkloadRow[] }) {
 }
 
 /** Traffic from callers no proxy knew: no sidecar, or outside the mesh. */
-export function SidecarlessSources({ edges }: { edges: EdgeRow[] }) {
+export function SidecarlessSources({
+  edges,
+}: {
+  edges: (EdgeRow & { addresses: string[] })[];
+}) {
   if (edges.length === 0)
     return (
       <p className="empty-inline">
@@ -60,6 +64,7 @@ export function SidecarlessSources({ edges }: { edges: EdgeRow[] }) {
           <th>Protocol</th>
           <th className="num">Req+cx/s</th>
           <th className="num">mTLS share</th>
+          <th>Client addresses</th>
         </tr>
       </thead>
       <tbody>
@@ -70,6 +75,9 @@ export function SidecarlessSources({ edges }: { edges: EdgeRow[] }) {
             <td className="num">{formatRate(e.perSecond)}</td>
             <td className="num">
               {shareText(e.requestShare ?? e.connectionShare)}
+            </td>
+            <td className="muted">
+              {e.addresses.length > 0 ? e.addresses.join(', ') : '–'}
             </td>
           </tr>
         ))}

@@ -4,7 +4,11 @@ import Link from 'next/link';
 export function MtlsEmpty({ filtered }: { filtered: boolean }) {
   return (
     <section className="empty-state" aria-labelledby="mtls-empty">
-      <h2 id="mtls-empty">No mesh traffic in this window</h2>
+      <h2 id="mtls-empty">
+        {filtered
+          ? 'No traffic matches the namespace filter'
+          : 'No mTLS data to show yet'}
+      </h2>
       {filtered ? (
         <p>
           Nothing matches the namespace filter: clear it or widen the time

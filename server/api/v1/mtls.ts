@@ -100,7 +100,10 @@ export async function mtlsHandler(params: URLSearchParams): Promise<unknown> {
     edges: r.edges.map(apiEdge),
     plaintextEdges: r.plaintextEdges.map(apiEdge),
     mixedWorkloads: r.mixedWorkloads.map(apiWorkload),
-    sidecarlessSources: r.sidecarlessSources.map(apiEdge),
+    sidecarlessSources: r.sidecarlessSources.map((e) => ({
+      ...apiEdge(e),
+      addresses: e.addresses,
+    })),
     identities: r.identities,
     trend: r.trend.map((p) => ({
       time: new Date(p.t).toISOString(),
