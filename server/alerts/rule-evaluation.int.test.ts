@@ -222,6 +222,62 @@ describe('alert evaluation over rollups', () => {
     expect(notifications(rule.id)).toEqual([]);
   });
 
+  it('a firing alert held back by a silence is notified when the silence ends, once', async () => {
+    const base = Math.floor(Date.now() / MIN) * MIN - 80 * MIN;
+    await insertFaultTraffic(
+      t.db,
+      [0, 1, 2].map((k) => ({
+        minuteMs: base + k * MIN,
+        requests: 100,
+        faultShare: 0.2,
+        source: { namespace: 'pay', workload: 'api-v1', service: 'api' },
+        destination: {
+          namespace: 'pay',
+          service: 'ledger',
+          workload: 'ledger-v1',
+        },
+      })),
+    );
+    const rule = await caller().alerts.add({
+      rule: {
+        name: 'ledger errors',
+        spec: {
+          kind: 'error_rate',
+          scope: { type: 'service', namespace: 'pay', service: 'ledger' },
+          threshold: 0.1,
+          window: '1m',
+          notify: [{ type: 'webhook', url: hook.url }],
+        },
+      },
+    });
+    // Silenced from the start of the fault until 90 s into it.
+    await caller().alerts.addSilence({
+      matchers: [{ name: 'service', op: '=', value: 'ledger' }],
+      startsAt: base,
+      endsAt: base + 90_000,
+    });
+    const clock = { now: base + MIN };
+    let proc = startProcess(clock);
+    const at = async (ms: number) => {
+      clock.now = ms;
+      await evaluatedAt(proc.evaluator, ms);
+      await proc.delivery.idle();
+      return notifications(rule.id).map((p) => p.status);
+    };
+    expect(await at(base + MIN)).toEqual([]); // firing, silenced
+    expect(await at(base + 2 * MIN)).toEqual(['firing']); // silence over, still firing
+    // A restart while firing sends nothing again (the delivery log knows the id).
+    await proc.evaluator.stop();
+    await proc.delivery.stop();
+    proc = startProcess(clock);
+    expect(await at(base + 3 * MIN)).toEqual(['firing']);
+    expect(await at(base + 5 * MIN)).toEqual(['firing', 'resolved']);
+    await proc.evaluator.stop();
+    await proc.delivery.stop();
+    const [firing] = notifications(rule.id);
+    expect(firing!.alert.startsAt).toBe(new Date(base + MIN).toISOString());
+  });
+
   it('"test this rule now" shows each series\' value without storing anything', async () => {
     const base = Math.floor(Date.now() / MIN) * MIN - 20 * MIN;
     await insertFaultTraffic(t.db, [

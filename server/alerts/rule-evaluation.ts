@@ -49,6 +49,12 @@ interface Outbox {
 export function createRuleEvaluation(o: RuleEvaluationOptions): EvaluationStep {
   /** Last time a firing alert was sent to Alertmanager (memory only: a restart re-sends later). */
   const lastSent = new Map<string, number>();
+  /**
+   * Firing alerts whose firing notification a silence held back: it goes out when the silence
+   * ends while the alert still fires (as Alertmanager notifies once a silence expires). After a
+   * restart every firing alert is treated so once; the delivery log drops an id already sent.
+   */
+  const heldBack = new Set<string>();
 
   return async (now: Date) => {
     const nowMs = now.getTime();
@@ -179,12 +185,15 @@ export function createRuleEvaluation(o: RuleEvaluationOptions): EvaluationStep {
           publicUrl:
             typeof o.publicUrl === 'function' ? o.publicUrl() : o.publicUrl,
         });
+      const wasHeldBack = heldBack.delete(key);
       if (st.notify) {
         if (st.notify === 'firing') lastSent.set(key, nowMs);
         else lastSent.delete(key);
-        if (silence) {
+        if (silence || (st.notify === 'resolved' && wasHeldBack)) {
+          // A resolution of a firing nobody was told about is not news either.
+          if (silence && st.notify === 'firing') heldBack.add(key);
           log.info(
-            { rule: rule.id, fingerprint: i.fp, silence: silence.id },
+            { rule: rule.id, fingerprint: i.fp, silence: silence?.id },
             `${st.notify} notification silenced`,
           );
         } else if (destinations.length > 0) {
@@ -193,16 +202,25 @@ export function createRuleEvaluation(o: RuleEvaluationOptions): EvaluationStep {
             to: destinations,
           });
         }
+      } else if (
+        st.next.state === 'firing' &&
+        (wasHeldBack || !lastSent.has(key))
+      ) {
+        // Held back by a silence (or unknown to this process after a restart): notify once the
+        // silence is over, with the episode's own id, so a notification already sent is not
+        // sent again (delivery.enqueue skips ids in the log).
+        lastSent.set(key, nowMs);
+        if (silence) heldBack.add(key);
+        else if (destinations.length > 0)
+          out.notifications.push({
+            n: make('firing', 'firing', episodeMs),
+            to: destinations,
+          });
       } else if (st.next.state === 'firing') {
         // Keep Alertmanager's copy alive: re-send while firing (it resolves alerts whose endsAt passed).
         const am = destinations.filter((d) => d.type === 'alertmanager');
-        const last = lastSent.get(key);
-        if (last === undefined) lastSent.set(key, nowMs);
-        else if (
-          nowMs - last >= o.resendIntervalMs &&
-          am.length > 0 &&
-          !silence
-        ) {
+        const last = lastSent.get(key) ?? nowMs;
+        if (nowMs - last >= o.resendIntervalMs && am.length > 0 && !silence) {
           lastSent.set(key, nowMs);
           out.notifications.push({
             n: make('firing', 'resend', nowMs),

@@ -48,7 +48,7 @@ export function AlertsView() {
         title="Alerts"
         description={
           rules.data
-            ? `${rules.data.length} rules, ${firing} firing. Evaluated on the mesh traffic the dashboard shows, each request counted once.`
+            ? `${rules.data.length} rule${rules.data.length === 1 ? '' : 's'}, ${firing} firing. Evaluated on the mesh traffic the dashboard shows, each request counted once.`
             : 'Rules on error rate, latency, request rate, mTLS and response flags.'
         }
         actions={

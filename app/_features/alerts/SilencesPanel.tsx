@@ -132,11 +132,15 @@ export function SilencesPanel() {
               <tr key={s.id}>
                 <td>
                   <StateBadge
-                    state={s.active ? 'active' : 'ended'}
+                    state={
+                      s.active ? 'active' : s.upcoming ? 'upcoming' : 'ended'
+                    }
                     title={
                       s.active
                         ? 'suppressing notifications'
-                        : 'ended or not started'
+                        : s.upcoming
+                          ? `starts ${timeText(s.startsAt)}`
+                          : 'ended'
                     }
                   />
                 </td>

@@ -71,4 +71,5 @@ export const STATE_TONE: Record<string, string> = {
   pending_delivery: 'state-inactive',
   active: 'state-pending',
   ended: 'state-inactive',
+  upcoming: 'state-inactive',
 };

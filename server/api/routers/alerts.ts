@@ -193,11 +193,13 @@ export const alertsRouter = createTRPCRouter({
 
   /** Active and upcoming silences, and those that ended in the last day. */
   silences: publicProcedure.query(async ({ ctx }) => {
+    const list = await listSilences(await ctx.db(), Date.now() - 86_400_000);
+    // "Now" after the read: a silence saved while this query waited is not "not started yet".
     const nowMs = Date.now();
-    const list = await listSilences(await ctx.db(), nowMs - 86_400_000);
     return list.map((s) => ({
       ...s,
       active: s.startsAt.getTime() <= nowMs && nowMs < s.endsAt.getTime(),
+      upcoming: s.startsAt.getTime() > nowMs,
     }));
   }),
 
