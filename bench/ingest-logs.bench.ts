@@ -3,8 +3,9 @@
  *   1. parse: Istio 1.9+ default-format lines -> mesh_requests rows (decode + normalize) on one
  *      core (the main thread), best of 5 passes.
  *   2. end to end: the lines POSTed as text/plain to the real HTTP push receiver
- *      (`/v1/envoy/logs`, 2,000 lines a request, 4 in flight) -> pipeline -> Native block ->
- *      embedded engine, until every request was answered (= its rows committed).
+ *      (`/v1/envoy/logs`, 2,000 lines a request) by a fleet of 32 shippers with one request in
+ *      flight each (IN_FLIGHT=...) -> pipeline (default batching) -> Native block -> embedded
+ *      engine, until every request was answered (= its rows committed).
  *   3. ceiling, same run: the engine copying the same rows from memory into mesh_requests
  *      (INSERT ... SELECT from a Memory table, with the edge-rollup view), as the issue asks.
  * Steps 2 and 3 run twice, alternating; the best of each is kept (the machine is shared).
@@ -26,7 +27,7 @@ import {
 
 const total = Number(process.argv[2] ?? 200_000);
 const perRequest = 2_000;
-const inFlight = Number(process.env.IN_FLIGHT ?? 16);
+const inFlight = Number(process.env.IN_FLIGHT ?? 32);
 const base = Date.now() - 3_600_000;
 const lines = Array.from({ length: total }, (_, i) => istioLine(i, base));
 
@@ -44,7 +45,6 @@ const decodeOnly = bestRate(total, 5, () => {
 // 2 + 3 on the real receiver and pipeline
 const rig = await startRig({
   MESHLENS_QUEUE_MAX_ROWS: String(total * 2),
-  MESHLENS_BATCH_MAX_ROWS: process.env.MESHLENS_BATCH_MAX_ROWS ?? '50000',
 });
 const bodies = [];
 for (let i = 0; i < total; i += perRequest)
