@@ -45,6 +45,13 @@ export async function startRig(env: Record<string, string>): Promise<Rig> {
     MESHLENS_LOG_LEVEL: 'warn',
     MESHLENS_TTL_SPANS_DAYS: '3650',
     MESHLENS_TTL_REQUESTS_DAYS: '3650',
+    // the pipeline's own defaults unless the caller sets them (MESHLENS_BATCH_MAX_ROWS=... npm run ...)
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(
+        (e): e is [string, string] =>
+          e[0].startsWith('MESHLENS_BATCH_') && e[1] !== undefined,
+      ),
+    ),
     ...env,
   });
   const pipeline = createPipeline({

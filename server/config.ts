@@ -107,7 +107,7 @@ export const envSchema = z.object({
     z.enum(['json', 'pretty']).default('json'),
   ),
   /** Collector pipeline: rows per insert, longest wait before a partial batch is written. */
-  MESHLENS_BATCH_MAX_ROWS: positiveInt(5000, 1_000_000),
+  MESHLENS_BATCH_MAX_ROWS: positiveInt(50_000, 1_000_000),
   MESHLENS_BATCH_MAX_WAIT_MS: positiveInt(200, 60_000),
   /** Rows held in memory per table before receivers push back (429 / RESOURCE_EXHAUSTED). */
   MESHLENS_QUEUE_MAX_ROWS: positiveInt(200_000, 10_000_000),

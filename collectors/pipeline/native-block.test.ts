@@ -33,6 +33,29 @@ describe('Native column encoders', () => {
     }
   });
 
+  it('writes a whole column the same whether it is all short ASCII or not', () => {
+    const expected = (values: string[]) =>
+      Buffer.concat(
+        values.map((v) => {
+          const b = Buffer.from(v, 'utf8');
+          const len =
+            b.length < 128
+              ? [b.length]
+              : [(b.length & 0x7f) | 0x80, b.length >> 7];
+          return Buffer.concat([Buffer.from(len), b]);
+        }),
+      );
+    const ascii = ['', 'http', 'reviews.bookinfo', 'x'.repeat(127), '\t"\\'];
+    expect(encode('String', ascii)).toEqual(expected(ascii));
+    for (const odd of ['\u0080', 'é', 'Ā', '😀', '\ud800', 'y'.repeat(128)]) {
+      const mixed = [...ascii, odd, 'after'];
+      expect(encode('String', mixed)).toEqual(expected(mixed));
+    }
+    expect(encode('String', [7, true, null, { a: 1 }])).toEqual(
+      expected(['7', 'true', '', '{"a":1}']),
+    );
+  });
+
   it('writes DateTime64(9) ticks exactly (beyond a double), for text with any fraction or offset', () => {
     let seed = 7;
     const rand = (n: number) => {

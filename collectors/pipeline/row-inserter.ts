@@ -164,7 +164,7 @@ export class RowInserter {
     if (!columns || columns.length === 0) {
       await this.db.client.insert({
         table: `${this.db.database}.${table}`,
-        values: rows as unknown[],
+        values: rows,
         format: 'JSONEachRow',
       });
       insertPhases.engineMs += performance.now() - t;

@@ -3,6 +3,7 @@
  * exporter writes them (pdata Value.AsString): strings as-is, bools and ints as text, doubles as
  * ECMAScript number text, bytes as base64, arrays and kvlists as JSON.
  */
+import { DecodeError } from '../traces-shared/decode-error';
 import { bytesToHex, isZeroHexId, normalizeHexId } from '../traces-shared/hex';
 import type { StringMap } from '../traces-shared/span-row';
 import type { OtlpAnyValue, OtlpId, OtlpInt64, OtlpKeyValue } from './wire';
@@ -52,9 +53,19 @@ function listOf<T>(v: T[] | null | undefined): T[] {
   return Array.isArray(v) ? v : [];
 }
 
+/**
+ * Arrays and kvlists nested deeper than this make the request undecodable (400): JSON.parse takes
+ * any depth, but turning such a value into text would overflow the stack.
+ */
+export const MAX_VALUE_DEPTH = 64;
+
 /** JSON text of a value, for members of arrays and kvlists. */
-function anyValueToJson(v: OtlpAnyValue | null | undefined): string {
+function anyValueToJson(v: OtlpAnyValue | null | undefined, depth = 1): string {
   if (!v) return 'null';
+  if (depth > MAX_VALUE_DEPTH)
+    throw new DecodeError(
+      `an attribute value is nested deeper than ${MAX_VALUE_DEPTH} arrays or kvlists`,
+    );
   switch (kindOf(v)) {
     case 'stringValue':
       return JSON.stringify(v.stringValue ?? '');
@@ -71,12 +82,14 @@ function anyValueToJson(v: OtlpAnyValue | null | undefined): string {
     case 'bytesValue':
       return JSON.stringify(bytesToBase64(v.bytesValue ?? ''));
     case 'arrayValue':
-      return `[${listOf(v.arrayValue?.values).map(anyValueToJson).join(',')}]`;
+      return `[${listOf(v.arrayValue?.values)
+        .map((x) => anyValueToJson(x, depth + 1))
+        .join(',')}]`;
     case 'kvlistValue':
       return `{${listOf(v.kvlistValue?.values)
         .map(
           (kv) =>
-            `${JSON.stringify(String(kv?.key ?? ''))}:${anyValueToJson(kv?.value)}`,
+            `${JSON.stringify(String(kv?.key ?? ''))}:${anyValueToJson(kv?.value, depth + 1)}`,
         )
         .join(',')}}`;
     default:

@@ -16,3 +16,7 @@ export const ExportTraceServiceResponse = root.lookupType(
 export const RpcStatus = root.lookupType(`${PACKAGE}.RpcStatus`);
 export const RetryInfo = root.lookupType(`${PACKAGE}.RetryInfo`);
 export const TRACE_SERVICE_NAME = `${PACKAGE}.TraceService`;
+/** One attribute value (the fast decoder hands array, kvlist and bytes values to it). */
+export const AnyValue = root.lookupType(
+  'opentelemetry.proto.common.v1.AnyValue',
+);

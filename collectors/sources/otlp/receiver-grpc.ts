@@ -16,8 +16,7 @@ import {
   type Refusal,
 } from '../traces-shared/ingest';
 import { SPANS_TABLE } from '../traces-shared/span-row';
-import { decodeOtlpProtobuf } from './decode';
-import { normalizeOtlpTraces } from './normalize';
+import { decodeOtlpTracesProtobuf } from './fast-decode';
 import { TRACE_SERVICE_NAME } from './proto';
 import { exportResponseBody, retryStatusDetails } from './response';
 import { OTLP_TRACES_SOURCE } from './receiver-http';
@@ -76,7 +75,7 @@ export function otlpGrpcTraceService(ctx: ReceiverContext): GrpcService {
   const authorized = bearerChecker(config.env.MESHLENS_OTLP_TOKEN);
 
   async function exportTraces(call: RawCall): Promise<Uint8Array> {
-    const spans = normalizeOtlpTraces(decodeOtlpProtobuf(call.request));
+    const spans = decodeOtlpTracesProtobuf(call.request);
     const result = await ingestSpans(
       pipeline,
       OTLP_TRACES_SOURCE,

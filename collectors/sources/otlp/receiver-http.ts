@@ -11,7 +11,8 @@ import type { ReceiverContext } from '../index';
 import { bearerChecker } from '../traces-shared/auth';
 import { httpErrorOf } from '../traces-shared/http-error';
 import { ingestSpans, remoteOf, spansQueueFull } from '../traces-shared/ingest';
-import { decodeOtlp, otlpEncodingOf, type OtlpEncoding } from './decode';
+import { decodeOtlpJson, otlpEncodingOf, type OtlpEncoding } from './decode';
+import { decodeOtlpTracesProtobuf } from './fast-decode';
 import { normalizeOtlpTraces } from './normalize';
 import {
   CONTENT_TYPES,
@@ -84,7 +85,10 @@ export function otlpHttpTraceRoutes(ctx: ReceiverContext): Route[] {
         });
       }
       const body = await readBody(req, maxBodyBytes);
-      const spans = normalizeOtlpTraces(decodeOtlp(body, encoding));
+      const spans =
+        encoding === 'protobuf'
+          ? decodeOtlpTracesProtobuf(body)
+          : normalizeOtlpTraces(decodeOtlpJson(body));
       const result = await ingestSpans(
         pipeline,
         OTLP_TRACES_SOURCE,
