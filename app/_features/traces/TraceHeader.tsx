@@ -56,7 +56,7 @@ export function TraceHeader({
           </span>
         }
         actions={
-          <>
+          <div className="trace-actions">
             <Link className="btn" href={`/traces/compare?a=${trace.traceId}`}>
               Compare with…
             </Link>
@@ -70,7 +70,7 @@ export function TraceHeader({
                 ? 'Download failed: retry'
                 : 'Download OTLP JSON'}
             </button>
-          </>
+          </div>
         }
       />
       <StatGrid
