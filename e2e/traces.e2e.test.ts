@@ -4,6 +4,7 @@
  * (parent/child structure, durations, span detail); the read API answers the same trace as OTLP
  * JSON; a 10,000-span trace renders and scrolls.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -366,6 +367,22 @@ describe('the trace explorer', () => {
       path: path.join(SHOTS, 'traces.png'),
       fullPage: true,
     });
+    // The OTLP JSON download: the whole trace, hex ids, as a file named for it.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download OTLP JSON' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`trace-${TRACE}.otlp.json`);
+    const otlp = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as {
+      resourceSpans: { scopeSpans: { spans: { spanId: string }[] }[] }[];
+    };
+    expect(
+      otlp.resourceSpans
+        .flatMap((r) =>
+          r.scopeSpans.flatMap((x) => x.spans.map((y) => y.spanId)),
+        )
+        .sort(),
+    ).toEqual(KNOWN.map((k) => k.spanId).sort());
     await page.getByRole('tab', { name: 'Statistics' }).click();
     await page
       .locator('table[aria-label="Trace statistics"] tbody tr')
@@ -478,6 +495,86 @@ describe('the trace explorer', () => {
       path: path.join(SHOTS, 'traces-compare.png'),
       fullPage: true,
     });
+  });
+
+  it('adjusts clock skew and says so, marks events on the bar, and follows a span link', async () => {
+    // The server span (another service, another host's clock) is recorded 30 ms before its
+    // client parent started: it is shown centred in the parent, 60 ms later than recorded.
+    const SKEW = '6bf92f3577b34da6a3ce929d0e0e4738';
+    await post(
+      otlpJsonBody([
+        {
+          traceId: SKEW,
+          spanId: '000000000000c001',
+          name: 'reviews.bookinfo.svc.cluster.local:9080/*',
+          service: 'productpage.bookinfo',
+          kind: 'Client',
+          startMs: T0,
+          durationMs: 100,
+        },
+        {
+          traceId: SKEW,
+          spanId: '000000000000c002',
+          parentSpanId: '000000000000c001',
+          name: 'reviews.bookinfo.svc.cluster.local:9080/*',
+          service: 'reviews.bookinfo',
+          startMs: T0 - 30,
+          durationMs: 40,
+          events: [{ atMs: T0 - 20, name: 'cache miss' }],
+          links: [{ traceId: TRACE, spanId: '0000000000000a05' }],
+        },
+      ]),
+    );
+    await waitForTrace(SKEW, 2);
+    await page.goto(`${app.urls.web}/traces/${SKEW}`);
+    const notice = page.locator('.skew-notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain(
+      'Clock skew adjusted for 1 span',
+    );
+    const bars = await page.locator('.wf-bar').evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return [r.left, r.width];
+      }),
+    );
+    const [[parentLeft, parentWidth], [childLeft, childWidth]] = bars as [
+      [number, number],
+      [number, number],
+    ];
+    expect((childLeft - parentLeft) / parentWidth).toBeCloseTo(0.3, 2);
+    expect(childWidth / parentWidth).toBeCloseTo(0.4, 2);
+    // The event 10 ms into the child span is a mark on its bar.
+    const child = page.locator('[data-span-id="000000000000c002"]');
+    const mark = await child.locator('.wf-event').boundingBox();
+    expect((mark!.x + mark!.width / 2 - parentLeft) / parentWidth).toBeCloseTo(
+      0.4,
+      1,
+    );
+    await child.click();
+    const detail = page.locator('.span-detail');
+    await detail.getByText('later than recorded').waitFor();
+    expect(await detail.textContent()).toContain('Shown 60 ms later');
+    await detail.getByText('cache miss').waitFor();
+    // Unticking "Adjust" shows the recorded times: the child starts before its parent.
+    await notice.getByLabel('Adjust').uncheck();
+    await expect
+      .poll(async () => {
+        const [p, c] = await page
+          .locator('.wf-bar')
+          .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().left));
+        return c! < p!;
+      })
+      .toBe(true);
+    // The link opens the linked span of the other trace.
+    await detail.getByRole('link', { name: /0000000000000a05/ }).click();
+    await page.waitForURL(
+      /\/traces\/4bf92f3577b34da6a3ce929d0e0e4736\?span=0000000000000a05/,
+    );
+    await page
+      .locator('.span-detail')
+      .getByText('UpstreamConnectionFailure')
+      .waitFor();
   });
 
   it('answers the read API: OTLP JSON by id, 404 for an unknown id, summaries by service', async () => {
