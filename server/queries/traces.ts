@@ -146,7 +146,7 @@ export function toTraceSpan(
  * (migrations/0012: the spans ordered by TraceId, so one trace is one granule) where a part has
  * it, else by the `TraceId` bloom filter. Exported so a test can check the plan.
  */
-export const SPANS_OF_TRACE_SQL = `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS StartNs,
+const SPANS_IN_BOUNDS_SQL = `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS StartNs,
                    SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName,
                    ResourceAttributes, ScopeName, ScopeVersion, SpanAttributes,
                    Duration, StatusCode, StatusMessage,
@@ -157,7 +157,14 @@ export const SPANS_OF_TRACE_SQL = `SELECT toString(toUnixTimestamp64Nano(Timesta
               FROM {db:Identifier}.otel_traces
              WHERE TraceId = {traceId:String}
                AND Timestamp >= toDateTime64({start:UInt32}, 9)
-               AND Timestamp < toDateTime64({end:UInt32}, 9)
+               AND Timestamp < toDateTime64({end:UInt32}, 9)`;
+
+export const SPANS_OF_TRACE_SQL = `${SPANS_IN_BOUNDS_SQL}
+             ORDER BY Timestamp, SpanId
+             LIMIT {limit:UInt32}`;
+
+const SOME_SPANS_OF_TRACE_SQL = `${SPANS_IN_BOUNDS_SQL}
+               AND SpanId IN {spanIds:Array(String)}
              ORDER BY Timestamp, SpanId
              LIMIT {limit:UInt32}`;
 
@@ -230,10 +237,7 @@ export async function spansOfTrace(
   if (!b) return undefined;
   const rows = await queryRows<TraceSpanRow>(db, {
     what: 'reading spans of a trace',
-    query: SPANS_OF_TRACE_SQL.replace(
-      'ORDER BY Timestamp',
-      'AND SpanId IN {spanIds:Array(String)} ORDER BY Timestamp',
-    ),
+    query: SOME_SPANS_OF_TRACE_SQL,
     params: { db: db.database, traceId, ...b, spanIds, limit: 1000 },
   });
   return { traceId, ...toTraceSpans(rows) };
