@@ -4,6 +4,7 @@
  * (parent/child structure, durations, span detail); the read API answers the same trace as OTLP
  * JSON; a 10,000-span trace renders and scrolls.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +135,75 @@ const EXPECTED_ROWS = [
   ['0000000000000a07', '0000000000000a06', '3', '10 ms'],
 ];
 
+/** Two Istio JSON access-log lines of request e2e-req-1, as Fluent Bit ships them (pod metadata). */
+function accessLogLine(o: {
+  pod: string;
+  app: string;
+  atMs: number;
+  cluster: string;
+  authority: string;
+  code: number;
+  flags: string;
+  durationMs: number;
+}): string {
+  return JSON.stringify({
+    kubernetes: {
+      pod_name: o.pod,
+      namespace_name: 'bookinfo',
+      container_name: 'istio-proxy',
+      labels: { app: o.app, version: 'v1' },
+    },
+    log: JSON.stringify({
+      start_time: new Date(o.atMs).toISOString(),
+      method: 'GET',
+      path: '/',
+      protocol: 'HTTP/1.1',
+      response_code: String(o.code),
+      response_flags: o.flags,
+      response_code_details: '-',
+      connection_termination_details: '-',
+      upstream_transport_failure_reason: '-',
+      bytes_received: '0',
+      bytes_sent: '19',
+      duration: String(o.durationMs),
+      upstream_service_time: '-',
+      x_forwarded_for: '-',
+      user_agent: 'e2e',
+      request_id: 'e2e-req-1',
+      authority: o.authority,
+      upstream_host: '10.0.0.9:9080',
+      upstream_cluster: o.cluster,
+      upstream_local_address: '10.0.0.5:40000',
+      downstream_local_address: '10.96.0.9:9080',
+      downstream_remote_address: '10.0.0.5:50000',
+      requested_server_name: '-',
+      route_name: 'default',
+    }),
+  });
+}
+const ACCESS_LOG = [
+  accessLogLine({
+    pod: 'reviews-v2-5b4f8c7d9f-abcde',
+    app: 'reviews',
+    atMs: T0 + 20,
+    cluster: 'outbound|9080||ratings.bookinfo.svc.cluster.local',
+    authority: 'ratings:9080',
+    code: 503,
+    flags: 'UF,URX',
+    durationMs: 20,
+  }),
+  accessLogLine({
+    pod: 'productpage-v1-6b746f74dc-9stvs',
+    app: 'productpage',
+    atMs: T0 + 10,
+    cluster: 'outbound|9080|v2|reviews.bookinfo.svc.cluster.local',
+    authority: 'reviews:9080',
+    code: 200,
+    flags: '-',
+    durationMs: 60,
+  }),
+];
+
 let app: AppProcess;
 let browser: Browser;
 let page: Page;
@@ -178,6 +248,12 @@ beforeAll(async () => {
     durationMs: 5 + i,
   }));
   await post(otlpJsonBody([...KNOWN, ...noise]));
+  const logs = await fetch(`${app.urls.otlpHttp}/v1/envoy/logs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson' },
+    body: ACCESS_LOG.join('\n'),
+  });
+  expect(logs.status).toBe(204);
   await waitForTrace(TRACE, KNOWN.length);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -279,10 +355,34 @@ describe('the trace explorer', () => {
         .getByRole('link', { name: /Access-log lines/ })
         .getAttribute('href'),
     ).toContain('requestId=e2e-req-1');
+    // The access-log line reviews' proxy wrote for this hop (same request, same upstream cluster).
+    const logRows = detail.locator(
+      'table[aria-label="Access-log lines"] tbody tr',
+    );
+    await logRows.first().waitFor();
+    expect(await logRows.count()).toBe(1);
+    expect(await logRows.first().textContent()).toContain('503');
+    expect(await logRows.first().textContent()).toContain('UF,URX');
     await page.screenshot({
       path: path.join(SHOTS, 'traces.png'),
       fullPage: true,
     });
+    // The OTLP JSON download: the whole trace, hex ids, as a file named for it.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download OTLP JSON' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`trace-${TRACE}.otlp.json`);
+    const otlp = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as {
+      resourceSpans: { scopeSpans: { spans: { spanId: string }[] }[] }[];
+    };
+    expect(
+      otlp.resourceSpans
+        .flatMap((r) =>
+          r.scopeSpans.flatMap((x) => x.spans.map((y) => y.spanId)),
+        )
+        .sort(),
+    ).toEqual(KNOWN.map((k) => k.spanId).sort());
     await page.getByRole('tab', { name: 'Statistics' }).click();
     await page
       .locator('table[aria-label="Trace statistics"] tbody tr')
@@ -293,6 +393,188 @@ describe('the trace explorer', () => {
         .locator('table[aria-label="Trace statistics"] tbody tr')
         .count(),
     ).toBe(7);
+  });
+
+  it('draws the flame graph: one block per span on the row of its depth, widths by duration', async () => {
+    await page.goto(`${app.urls.web}/traces/${TRACE}?view=flame`);
+    const blocks = page.locator('.flame-block');
+    await blocks.nth(KNOWN.length - 1).waitFor();
+    expect(await blocks.count()).toBe(KNOWN.length);
+    const drawn = await blocks.evaluateAll((els) =>
+      els.map((e) => ({
+        span: e.getAttribute('data-span-id') ?? '',
+        depth: e.getAttribute('data-depth') ?? '',
+        width: e.getBoundingClientRect().width,
+        left: e.getBoundingClientRect().left,
+      })),
+    );
+    const byId = new Map(drawn.map((b) => [b.span, b]));
+    for (const [id, , depth] of EXPECTED_ROWS)
+      expect(byId.get(id!)?.depth).toBe(depth);
+    const root = byId.get('0000000000000a01')!;
+    // 50 ms of 120 ms; reviews' server span starts 12 ms after the root.
+    const reviews = byId.get('0000000000000a04')!;
+    expect(reviews.width / root.width).toBeCloseTo(50 / 120, 2);
+    expect((reviews.left - root.left) / root.width).toBeCloseTo(12 / 120, 2);
+    await page.locator('.flame-block[data-span-id="0000000000000a05"]').click();
+    await page.waitForURL(/span=0000000000000a05/);
+    await page
+      .locator('.span-detail')
+      .getByText('UpstreamConnectionFailure')
+      .waitFor();
+    await page.screenshot({
+      path: path.join(SHOTS, 'traces-flame.png'),
+      fullPage: true,
+    });
+  });
+
+  it('finds the trace and the access-log lines of a request id', async () => {
+    await page.goto(`${app.urls.web}/traces?requestId=e2e-req-1`);
+    await page.locator(`.trace-list tr[data-trace-id="${TRACE}"]`).waitFor();
+    expect(await page.locator('.trace-list tbody tr').count()).toBe(1);
+    const lines = page.locator(
+      'section[aria-label="Access-log lines of the request"] tbody tr',
+    );
+    await lines.nth(1).waitFor();
+    expect(await lines.count()).toBe(2);
+    const codes = await lines.evaluateAll((rows) =>
+      rows.map((r) => r.querySelectorAll('td')[4]?.textContent),
+    );
+    expect(codes.sort()).toEqual(['200', '503']);
+  });
+
+  it('compares two traces: call paths added, dropped and called more often', async () => {
+    // B: the same request, but reviews did not call ratings and productpage called details twice.
+    const OTHER = '5bf92f3577b34da6a3ce929d0e0e4737';
+    const b = KNOWN.filter((s) => s.spanId !== '0000000000000a05').map((s) => ({
+      ...s,
+      traceId: OTHER,
+      attributes: { ...s.attributes, 'e2e.marker': 'compare' },
+    }));
+    b.push(
+      { ...b[4]!, spanId: '0000000000000a08', startMs: T0 + 96 },
+      {
+        ...b[5]!,
+        spanId: '0000000000000a09',
+        parentSpanId: '0000000000000a08',
+        startMs: T0 + 97,
+      },
+    );
+    await post(otlpJsonBody(b));
+    await waitForTrace(OTHER, b.length);
+    await page.goto(`${app.urls.web}/traces/${TRACE}`);
+    await page.getByRole('link', { name: 'Compare with…' }).click();
+    await page.waitForURL(/\/traces\/compare\?a=/);
+    await page.getByLabel('Trace B').fill(OTHER);
+    await page.getByRole('button', { name: 'Compare' }).click();
+    const rows = page.locator(
+      'table[aria-label="Trace structure diff"] tbody tr',
+    );
+    await rows.nth(6).waitFor();
+    const got = await rows.evaluateAll((trs) =>
+      trs.map((tr) => {
+        const td = tr.querySelectorAll('td');
+        return [
+          td[0]?.textContent?.split(':')[0],
+          td[1]?.textContent,
+          td[2]?.textContent,
+          tr.getAttribute('data-status'),
+        ];
+      }),
+    );
+    expect(got).toEqual([
+      ['istio-ingressgateway.istio-system', '1', '1', 'same'],
+      ['productpage.bookinfo', '1', '1', 'same'],
+      ['productpage.bookinfo', '1', '1', 'same'],
+      ['reviews.bookinfo', '1', '1', 'same'],
+      ['reviews.bookinfo', '1', '0', 'removed'],
+      ['productpage.bookinfo', '1', '2', 'changed'],
+      ['details.bookinfo', '1', '2', 'changed'],
+    ]);
+    await page.screenshot({
+      path: path.join(SHOTS, 'traces-compare.png'),
+      fullPage: true,
+    });
+  });
+
+  it('adjusts clock skew and says so, marks events on the bar, and follows a span link', async () => {
+    // The server span (another service, another host's clock) is recorded 30 ms before its
+    // client parent started: it is shown centred in the parent, 60 ms later than recorded.
+    const SKEW = '6bf92f3577b34da6a3ce929d0e0e4738';
+    await post(
+      otlpJsonBody([
+        {
+          traceId: SKEW,
+          spanId: '000000000000c001',
+          name: 'reviews.bookinfo.svc.cluster.local:9080/*',
+          service: 'productpage.bookinfo',
+          kind: 'Client',
+          startMs: T0,
+          durationMs: 100,
+        },
+        {
+          traceId: SKEW,
+          spanId: '000000000000c002',
+          parentSpanId: '000000000000c001',
+          name: 'reviews.bookinfo.svc.cluster.local:9080/*',
+          service: 'reviews.bookinfo',
+          startMs: T0 - 30,
+          durationMs: 40,
+          events: [{ atMs: T0 - 20, name: 'cache miss' }],
+          links: [{ traceId: TRACE, spanId: '0000000000000a05' }],
+        },
+      ]),
+    );
+    await waitForTrace(SKEW, 2);
+    await page.goto(`${app.urls.web}/traces/${SKEW}`);
+    const notice = page.locator('.skew-notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain(
+      'Clock skew adjusted for 1 span',
+    );
+    const bars = await page.locator('.wf-bar').evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return [r.left, r.width];
+      }),
+    );
+    const [[parentLeft, parentWidth], [childLeft, childWidth]] = bars as [
+      [number, number],
+      [number, number],
+    ];
+    expect((childLeft - parentLeft) / parentWidth).toBeCloseTo(0.3, 2);
+    expect(childWidth / parentWidth).toBeCloseTo(0.4, 2);
+    // The event 10 ms into the child span is a mark on its bar.
+    const child = page.locator('[data-span-id="000000000000c002"]');
+    const mark = await child.locator('.wf-event').boundingBox();
+    expect((mark!.x + mark!.width / 2 - parentLeft) / parentWidth).toBeCloseTo(
+      0.4,
+      1,
+    );
+    await child.click();
+    const detail = page.locator('.span-detail');
+    await detail.getByText('later than recorded').waitFor();
+    expect(await detail.textContent()).toContain('Shown 60 ms later');
+    await detail.getByText('cache miss').waitFor();
+    // Unticking "Adjust" shows the recorded times: the child starts before its parent.
+    await notice.getByLabel('Adjust').uncheck();
+    await expect
+      .poll(async () => {
+        const [p, c] = await page
+          .locator('.wf-bar')
+          .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().left));
+        return c! < p!;
+      })
+      .toBe(true);
+    // The link opens the linked span of the other trace.
+    await detail.getByRole('link', { name: /0000000000000a05/ }).click();
+    await page.waitForURL(
+      /\/traces\/4bf92f3577b34da6a3ce929d0e0e4736\?span=0000000000000a05/,
+    );
+    await page
+      .locator('.span-detail')
+      .getByText('UpstreamConnectionFailure')
+      .waitFor();
   });
 
   it('answers the read API: OTLP JSON by id, 404 for an unknown id, summaries by service', async () => {
@@ -328,13 +610,9 @@ describe('the trace explorer', () => {
   it('opens a 10,000-span trace and scrolls it with only a window of rows in the page', async () => {
     await post(otlpJsonBody(generateTrace(BIG, 10_000, { startMs: T0 })));
     await waitForTrace(BIG, 10_000);
-    const t = Date.now();
+    // How fast is for `npm run bench:traces` (bench/traces-render.ts); here: that it works.
     await page.goto(`${app.urls.web}/traces/${BIG}`);
     await page.locator('[role="treeitem"]').first().waitFor();
-    const firstRenderMs = Date.now() - t;
-    console.log(
-      `10,000-span trace: first rows drawn ${firstRenderMs} ms after navigation`,
-    );
     await page.getByRole('button', { name: 'Expand all' }).click();
     const mounted = await page.locator('[role="treeitem"]').count();
     expect(mounted).toBeLessThan(200);
@@ -342,7 +620,6 @@ describe('the trace explorer', () => {
       .locator('.vrows')
       .evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
     await page.locator('[role="treeitem"][data-depth="4"]').first().waitFor();
-    expect(firstRenderMs).toBeLessThan(15_000);
     await page.screenshot({ path: path.join(SHOTS, 'traces-large.png') });
   });
 

@@ -146,7 +146,7 @@ export function toTraceSpan(
  * (migrations/0012: the spans ordered by TraceId, so one trace is one granule) where a part has
  * it, else by the `TraceId` bloom filter. Exported so a test can check the plan.
  */
-export const SPANS_OF_TRACE_SQL = `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS StartNs,
+const SPANS_IN_BOUNDS_SQL = `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS StartNs,
                    SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName,
                    ResourceAttributes, ScopeName, ScopeVersion, SpanAttributes,
                    Duration, StatusCode, StatusMessage,
@@ -157,7 +157,14 @@ export const SPANS_OF_TRACE_SQL = `SELECT toString(toUnixTimestamp64Nano(Timesta
               FROM {db:Identifier}.otel_traces
              WHERE TraceId = {traceId:String}
                AND Timestamp >= toDateTime64({start:UInt32}, 9)
-               AND Timestamp < toDateTime64({end:UInt32}, 9)
+               AND Timestamp < toDateTime64({end:UInt32}, 9)`;
+
+export const SPANS_OF_TRACE_SQL = `${SPANS_IN_BOUNDS_SQL}
+             ORDER BY Timestamp, SpanId
+             LIMIT {limit:UInt32}`;
+
+const SOME_SPANS_OF_TRACE_SQL = `${SPANS_IN_BOUNDS_SQL}
+               AND SpanId IN {spanIds:Array(String)}
              ORDER BY Timestamp, SpanId
              LIMIT {limit:UInt32}`;
 
@@ -175,31 +182,72 @@ export async function traceById(
 ): Promise<Trace | undefined> {
   const traceId = traceIdLookupKey(id);
   if (!traceId) return undefined;
-  // The lookup keeps whole seconds of the earliest and latest span *start*: read [Start, End + 1s).
-  const bounds = await queryRows<{ Start: number; End: number; n: number }>(
-    db,
-    {
-      what: 'looking up the time of a trace',
-      query: `SELECT toUnixTimestamp(min(Start)) AS Start, toUnixTimestamp(max(End)) AS End, count() AS n
-                FROM {db:Identifier}.otel_traces_trace_id_ts
-               WHERE TraceId = {traceId:String}`,
-      params: { db: db.database, traceId },
-    },
-  );
-  const b = bounds[0];
-  if (!b || Number(b.n) === 0) return undefined;
+  const b = await traceBounds(db, traceId);
+  if (!b) return undefined;
   const rows = await queryRows<TraceSpanRow>(db, {
     what: 'reading the spans of a trace',
     query: SPANS_OF_TRACE_SQL,
     params: {
       db: db.database,
       traceId,
-      start: Number(b.Start),
-      end: Number(b.End) + 1,
+      ...b,
       limit: maxSpans + 1,
     },
   });
   if (rows.length === 0) return undefined;
+  const { resources, spans } = toTraceSpans(
+    rows.length > maxSpans ? rows.slice(0, maxSpans) : rows,
+  );
+  return { traceId, resources, spans, truncated: rows.length > maxSpans };
+}
+
+/**
+ * The time bounds of a stored trace from the lookup table (whole seconds of the earliest and
+ * latest span *start*), as the `start`/`end` parameters of a read of [Start, End + 1 s);
+ * undefined when no span of it is stored. `traceId` is a lookup key (traceIdLookupKey).
+ */
+export async function traceBounds(
+  db: Db,
+  traceId: string,
+): Promise<{ start: number; end: number } | undefined> {
+  const rows = await queryRows<{ Start: number; End: number; n: number }>(db, {
+    what: 'looking up the time of a trace',
+    query: `SELECT toUnixTimestamp(min(Start)) AS Start, toUnixTimestamp(max(End)) AS End, count() AS n
+              FROM {db:Identifier}.otel_traces_trace_id_ts
+             WHERE TraceId = {traceId:String}`,
+    params: { db: db.database, traceId },
+  });
+  const b = rows[0];
+  if (!b || Number(b.n) === 0) return undefined;
+  return { start: Number(b.Start), end: Number(b.End) + 1 };
+}
+
+/**
+ * Some spans of a trace in full (attributes, resource, events, links): the span detail of the
+ * trace page, which draws the tree from `traceSkeleton` and asks for the selected span here.
+ */
+export async function spansOfTrace(
+  db: Db,
+  id: string,
+  spanIds: readonly string[],
+): Promise<Omit<Trace, 'truncated'> | undefined> {
+  const traceId = traceIdLookupKey(id);
+  if (!traceId || spanIds.length === 0) return undefined;
+  const b = await traceBounds(db, traceId);
+  if (!b) return undefined;
+  const rows = await queryRows<TraceSpanRow>(db, {
+    what: 'reading spans of a trace',
+    query: SOME_SPANS_OF_TRACE_SQL,
+    params: { db: db.database, traceId, ...b, spanIds, limit: 1000 },
+  });
+  return { traceId, ...toTraceSpans(rows) };
+}
+
+/** Storage rows -> view spans with their resources deduplicated. */
+function toTraceSpans(rows: TraceSpanRow[]): {
+  resources: Record<string, string>[];
+  spans: TraceSpan[];
+} {
   const resources: Record<string, string>[] = [];
   const byKey = new Map<string, number>();
   const resourceIndex = (attrs: Record<string, string>): number => {
@@ -211,9 +259,5 @@ export async function traceById(
     }
     return i;
   };
-  const truncated = rows.length > maxSpans;
-  const spans = (truncated ? rows.slice(0, maxSpans) : rows).map((r) =>
-    toTraceSpan(r, resourceIndex),
-  );
-  return { traceId, resources, spans, truncated };
+  return { resources, spans: rows.map((r) => toTraceSpan(r, resourceIndex)) };
 }

@@ -1,13 +1,13 @@
 'use client';
 
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { RouterOutputs } from '../../_trpc/client';
+import type { SkeletonSpan } from './skeleton';
 import { TimeRuler } from './TimeRuler';
 import { flameLayout } from './flame-layout';
 import type { PreparedTrace } from './prepare-trace';
 import { formatDurationUs } from './view-math';
 
-type Span = RouterOutputs['traces']['byId']['spans'][number];
+type Span = SkeletonSpan;
 
 const ROW_PX = 20;
 /** Blocks narrower than this many pixels are not drawn (nor their subtrees). */

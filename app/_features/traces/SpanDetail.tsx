@@ -8,12 +8,12 @@ import { IstioSection } from './IstioSection';
 import { istioFields } from './istio-fields';
 import { formatDurationUs } from './view-math';
 
-type TraceData = RouterOutputs['traces']['byId'];
-type Span = TraceData['spans'][number];
+type Span = RouterOutputs['traces']['spans']['spans'][number];
 
 /** Everything about one span: timing, kind, status, Istio fields, attributes, resource, events, links. */
 export function SpanDetail({
-  trace,
+  traceId,
+  resources,
   span,
   parent,
   adjustedStartUs,
@@ -21,7 +21,8 @@ export function SpanDetail({
   selfUs,
   onSelect,
 }: {
-  trace: TraceData;
+  traceId: string;
+  resources: Record<string, string>[];
   span: Span;
   parent: Span | undefined;
   adjustedStartUs: number;
@@ -29,7 +30,7 @@ export function SpanDetail({
   selfUs: number;
   onSelect: (spanId: string) => void;
 }) {
-  const resource = trace.resources[span.resource] ?? {};
+  const resource = resources[span.resource] ?? {};
   const fields = useMemo(
     () => istioFields(span.attributes, resource),
     [span, resource],
@@ -37,9 +38,9 @@ export function SpanDetail({
   const parentFields = useMemo(
     () =>
       parent
-        ? istioFields(parent.attributes, trace.resources[parent.resource] ?? {})
+        ? istioFields(parent.attributes, resources[parent.resource] ?? {})
         : undefined,
-    [parent, trace.resources],
+    [parent, resources],
   );
   const shift = adjustedStartUs - span.startUs;
   const error = span.status.code === 'Error';
@@ -117,7 +118,7 @@ export function SpanDetail({
           <IstioSection
             fields={fields}
             parent={parentFields}
-            traceId={trace.traceId}
+            traceId={traceId}
             spanStartMs={span.startUs / 1000}
           />
         ) : null}
@@ -159,7 +160,7 @@ export function SpanDetail({
                     href={`/traces/${l.traceId}?span=${l.spanId}`}
                     className="mono"
                   >
-                    {l.traceId === trace.traceId ? 'this trace' : l.traceId} /{' '}
+                    {l.traceId === traceId ? 'this trace' : l.traceId} /{' '}
                     {l.spanId}
                   </Link>
                   {Object.keys(l.attributes).length > 0 ? (

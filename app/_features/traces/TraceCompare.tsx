@@ -8,6 +8,7 @@ import { PageHeader } from '../../_components/PageHeader';
 import { Skeleton } from '../../_components/Skeleton';
 import { useUrlState } from '../../_components/use-url-state';
 import { useTRPC } from '../../_trpc/client';
+import { decodeSkeleton } from './skeleton';
 import { diffSummary, diffTraces, type DiffNode } from './trace-diff';
 import { formatDurationUs } from './view-math';
 import './traces.css';
@@ -55,16 +56,24 @@ export function TraceCompare() {
   const trpc = useTRPC();
   const opts = { retry: false as const };
   const qa = useQuery({
-    ...trpc.traces.byId.queryOptions({ traceId: state.a }, opts),
+    ...trpc.traces.skeleton.queryOptions({ traceId: state.a }, opts),
     enabled: HEX_ID.test(state.a),
   });
   const qb = useQuery({
-    ...trpc.traces.byId.queryOptions({ traceId: state.b }, opts),
+    ...trpc.traces.skeleton.queryOptions({ traceId: state.b }, opts),
     enabled: HEX_ID.test(state.b),
   });
+  const a = useMemo(
+    () => (qa.data ? decodeSkeleton(qa.data.encoded) : undefined),
+    [qa.data],
+  );
+  const b = useMemo(
+    () => (qb.data ? decodeSkeleton(qb.data.encoded) : undefined),
+    [qb.data],
+  );
   const rows = useMemo(
-    () => (qa.data && qb.data ? diffTraces(qa.data.spans, qb.data.spans) : []),
-    [qa.data, qb.data],
+    () => (a && b ? diffTraces(a.spans, b.spans) : []),
+    [a, b],
   );
   const summary = diffSummary(rows);
   const shown = state.onlyDiff ? rows.filter((r) => r.status !== 'same') : rows;
@@ -137,17 +146,12 @@ export function TraceCompare() {
         </div>
       ) : qa.isLoading || qb.isLoading ? (
         <Skeleton lines={8} label="Loading both traces" />
-      ) : qa.data && qb.data ? (
+      ) : a && b ? (
         <section className="panel table-panel" aria-label="Comparison">
           <p className="muted small compare-summary">
-            A:{' '}
-            <Link href={`/traces/${qa.data.traceId}`}>
-              {qa.data.spans.length} spans
-            </Link>
+            A: <Link href={`/traces/${a.traceId}`}>{a.spans.length} spans</Link>
             {' · '}B:{' '}
-            <Link href={`/traces/${qb.data.traceId}`}>
-              {qb.data.spans.length} spans
-            </Link>
+            <Link href={`/traces/${b.traceId}`}>{b.spans.length} spans</Link>
             {' · '}
             {summary.same} paths the same, {summary.changed} changed,{' '}
             {summary.added} only in B, {summary.removed} only in A

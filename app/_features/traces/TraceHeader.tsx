@@ -1,6 +1,7 @@
 'use client';
 
-import { useTRPCClient, type RouterOutputs } from '../../_trpc/client';
+import { useTRPCClient } from '../../_trpc/client';
+import type { SkeletonTrace } from './skeleton';
 import { CopyButton } from '../../_components/CopyButton';
 import { PageHeader } from '../../_components/PageHeader';
 import { StatGrid } from '../../_components/StatGrid';
@@ -9,7 +10,7 @@ import { formatDurationUs } from './view-math';
 import Link from 'next/link';
 import { useState } from 'react';
 
-type TraceData = RouterOutputs['traces']['byId'];
+type TraceData = SkeletonTrace;
 
 /** Title (root service and operation), key figures, and the OTLP JSON download. */
 export function TraceHeader({
@@ -55,7 +56,7 @@ export function TraceHeader({
           </span>
         }
         actions={
-          <>
+          <div className="trace-actions">
             <Link className="btn" href={`/traces/compare?a=${trace.traceId}`}>
               Compare with…
             </Link>
@@ -69,7 +70,7 @@ export function TraceHeader({
                 ? 'Download failed: retry'
                 : 'Download OTLP JSON'}
             </button>
-          </>
+          </div>
         }
       />
       <StatGrid

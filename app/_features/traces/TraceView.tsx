@@ -6,22 +6,26 @@ import { useCallback, useMemo, useState } from 'react';
 import { ErrorNotice } from '../../_components/ErrorNotice';
 import { Skeleton } from '../../_components/Skeleton';
 import { useUrlState } from '../../_components/use-url-state';
-import { useTRPC, type RouterOutputs } from '../../_trpc/client';
+import { useTRPC } from '../../_trpc/client';
 import { FlameGraph } from './FlameGraph';
 import { Minimap } from './Minimap';
 import { SkewNotice } from './SkewNotice';
-import { SpanDetail } from './SpanDetail';
+import { SelectedSpan } from './SelectedSpan';
+import type { SkeletonTrace } from './skeleton';
 import { TraceHeader } from './TraceHeader';
 import { TraceStats } from './TraceStats';
 import { TraceTabs } from './TraceTabs';
 import { Waterfall } from './Waterfall';
-import { prepareTrace } from './prepare-trace';
+import { criticalSegments, prepareTrace } from './prepare-trace';
+import { useDecodedTrace, useLater } from './use-staged';
 import { collapseFromDepth, generateRowStates, revealSpan } from './row-states';
 import { selfTimes, traceStatistics } from './trace-stats';
 import { parseTracePageState, tracePageParams } from './trace-page-state';
 import './traces.css';
 
-type TraceData = RouterOutputs['traces']['byId'];
+type TraceData = SkeletonTrace;
+
+const NO_SEGMENTS = new Map<number, never[]>();
 
 const statsSpan = (s: TraceData['spans'][number]) => ({
   service: s.service,
@@ -34,11 +38,12 @@ const statsSpan = (s: TraceData['spans'][number]) => ({
 export function TraceView({ traceId }: { traceId: string }) {
   const trpc = useTRPC();
   const q = useQuery(
-    trpc.traces.byId.queryOptions(
+    trpc.traces.skeleton.queryOptions(
       { traceId },
       { retry: (n, err) => n < 2 && err.data?.code !== 'NOT_FOUND' },
     ),
   );
+  const trace = useDecodedTrace(q.data?.encoded);
   if (q.isError) {
     const notFound = q.error.data?.code === 'NOT_FOUND';
     return (
@@ -57,8 +62,8 @@ export function TraceView({ traceId }: { traceId: string }) {
       </div>
     );
   }
-  if (!q.data) return <Skeleton lines={12} label="Loading the trace" />;
-  return <LoadedTrace trace={q.data} />;
+  if (!trace) return <Skeleton lines={12} label="Loading the trace" />;
+  return <LoadedTrace trace={trace} />;
 }
 
 function LoadedTrace({ trace }: { trace: TraceData }) {
@@ -66,15 +71,21 @@ function LoadedTrace({ trace }: { trace: TraceData }) {
   const [adjustSkew, setAdjustSkew] = useState(true);
   const [showCritical, setShowCritical] = useState(true);
   const [viewRange, setViewRange] = useState<[number, number]>([0, 1]);
+  // Large traces draw first and add the critical path in a later task, so no single task of
+  // the main thread holds the tab for long (bench/traces-render.ts measures the longest).
+  const big = trace.spans.length > 5_000;
+  const base = useMemo(
+    () => prepareTrace(trace.spans, { adjustSkew, criticalPath: !big }),
+    [trace, adjustSkew, big],
+  );
+  const lateCritical = useLater(big ? base : undefined, criticalSegments);
   const prepared = useMemo(
-    () => prepareTrace(trace.spans, { adjustSkew }),
-    [trace, adjustSkew],
+    () => (big ? { ...base, critical: lateCritical ?? NO_SEGMENTS } : base),
+    [base, big, lateCritical],
   );
   // Very large traces open collapsed below level 3, so the first paint stays small.
   const [collapsed, setCollapsed] = useState<Set<number>>(() =>
-    trace.spans.length > 5_000
-      ? collapseFromDepth(prepared.tree, 3)
-      : new Set(),
+    big ? collapseFromDepth(base.tree, 3) : new Set(),
   );
   const indexOf = useMemo(
     () => new Map(trace.spans.map((s, i) => [s.spanId, i])),
@@ -85,9 +96,14 @@ function LoadedTrace({ trace }: { trace: TraceData }) {
     () => generateRowStates(prepared.tree, collapsed),
     [prepared, collapsed],
   );
+  // Self times serve the statistics and the span detail only: computed when one is shown.
+  const needSelf = state.tab === 'stats' || selected >= 0;
   const self = useMemo(
-    () => selfTimes(prepared.tree, prepared.startUs, prepared.durationUs),
-    [prepared],
+    () =>
+      needSelf
+        ? selfTimes(base.tree, base.startUs, base.durationUs)
+        : undefined,
+    [base, needSelf],
   );
   const colors = useMemo(
     () => trace.spans.map((s) => prepared.colorOf.get(s.service) ?? '#888'),
@@ -147,7 +163,11 @@ function LoadedTrace({ trace }: { trace: TraceData }) {
       {state.tab === 'stats' ? (
         <section className="panel table-panel" aria-label="Trace statistics">
           <TraceStats
-            rows={traceStatistics(trace.spans.map(statsSpan), self, traceUs)}
+            rows={traceStatistics(
+              trace.spans.map(statsSpan),
+              self ?? [],
+              traceUs,
+            )}
             colorOf={prepared.colorOf}
           />
         </section>
@@ -237,13 +257,16 @@ function LoadedTrace({ trace }: { trace: TraceData }) {
         </section>
       )}
       {span ? (
-        <SpanDetail
-          trace={trace}
-          span={span}
-          parent={parentIndex >= 0 ? trace.spans[parentIndex] : undefined}
+        <SelectedSpan
+          key={span.spanId}
+          traceId={trace.traceId}
+          spanId={span.spanId}
+          parentSpanId={
+            parentIndex >= 0 ? trace.spans[parentIndex]!.spanId : ''
+          }
           adjustedStartUs={prepared.startUs[selected]!}
           traceStartUs={prepared.traceStartUs}
-          selfUs={self[selected]!}
+          selfUs={self?.[selected] ?? 0}
           onSelect={onSelect}
         />
       ) : (

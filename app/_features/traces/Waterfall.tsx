@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useMemo, type KeyboardEvent } from 'react';
-import type { RouterOutputs } from '../../_trpc/client';
+import type { SkeletonSpan } from './skeleton';
 import { TimeRuler } from './TimeRuler';
 import { VirtualRows } from './VirtualRows';
 import { WaterfallRow } from './WaterfallRow';
@@ -9,7 +9,7 @@ import type { PreparedTrace } from './prepare-trace';
 import type { WaterfallRow as RowState } from './row-states';
 import { clampToView, createViewedBoundsFunc } from './view-math';
 
-type Span = RouterOutputs['traces']['byId']['spans'][number];
+type Span = SkeletonSpan;
 
 export const ROW_HEIGHT = 24;
 

@@ -65,10 +65,14 @@ export function isErrorSpan(s: PrepSpan): boolean {
   return s.status.code === 'Error';
 }
 
-/** `adjustSkew: false` keeps the recorded start times (the adjustments are still reported). */
+/**
+ * `adjustSkew: false` keeps the recorded start times (the adjustments are still reported).
+ * `criticalPath: false` leaves `critical` empty, for a large trace that draws first and adds
+ * the path in a later task (`criticalSegments`).
+ */
 export function prepareTrace(
   spans: readonly PrepSpan[],
-  opts: { adjustSkew?: boolean } = {},
+  opts: { adjustSkew?: boolean; criticalPath?: boolean } = {},
 ): PreparedTrace {
   const tree = buildTraceTree(spans);
   const skew = adjustClockSkew(spans, tree);
@@ -99,7 +103,6 @@ export function prepareTrace(
     colorOf.set(service, color);
     return { service, color, spans: count };
   });
-  const segments = criticalPath(tree, skew.startUs, durationUs);
   return {
     tree,
     startUs: skew.startUs,
@@ -107,10 +110,20 @@ export function prepareTrace(
     adjustments: skew.adjustments,
     traceStartUs: n ? traceStartUs : 0,
     traceEndUs: n ? traceEndUs : 0,
-    critical: segmentsBySpan(segments),
+    critical:
+      opts.criticalPath === false
+        ? new Map<number, CriticalSegment[]>()
+        : criticalSegments({ tree, startUs: skew.startUs, durationUs }),
     services,
     colorOf,
     errorCount,
     maxDepth,
   };
+}
+
+/** The critical path of a prepared trace, by span index. */
+export function criticalSegments(
+  p: Pick<PreparedTrace, 'tree' | 'startUs' | 'durationUs'>,
+): Map<number, CriticalSegment[]> {
+  return segmentsBySpan(criticalPath(p.tree, p.startUs, p.durationUs));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyParams } from '../../_components/url-params';
+import { viewLinks } from '../topology/panel-links';
 import {
   asTraceId,
   parseSearchState,
@@ -37,6 +38,26 @@ describe('trace search URL state', () => {
       offset: 0,
     });
     expect(state.range).toEqual({ kind: 'preset', preset: '1h' });
+  });
+
+  it('reads the links of the topology and service pages: service + namespace, window in ms', () => {
+    const link = viewLinks(
+      { namespace: 'bookinfo', service: 'reviews', workload: 'reviews-v2' },
+      { kind: 'custom', fromMs: 1_000_000, toMs: 2_000_000 },
+    ).traces;
+    const state = parseSearchState(new URL(link, 'http://x').searchParams);
+    expect(state.service).toBe('reviews.bookinfo');
+    expect(state.range).toEqual({
+      kind: 'custom',
+      fromMs: 1_000_000,
+      toMs: 2_000_000,
+    });
+    // A service typed in the form replaces the link's namespace.
+    const next = applyParams(
+      new URL(link, 'http://x').searchParams.toString(),
+      searchParams({ service: 'ratings' }),
+    );
+    expect(parseSearchState(new URLSearchParams(next)).service).toBe('ratings');
   });
 
   it('ignores nonsense numbers', () => {

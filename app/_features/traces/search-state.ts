@@ -32,11 +32,23 @@ function positive(v: string | null): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/**
+ * Links from the topology and service pages give `service=reviews&namespace=bookinfo`: Istio's
+ * proxies name their spans' service `<app>.<namespace>`, so the two are joined.
+ */
+function serviceParam(p: Params): string {
+  const service = (p.get('service') ?? '').trim();
+  const namespace = (p.get('namespace') ?? '').trim();
+  return service && namespace && !service.includes('.')
+    ? `${service}.${namespace}`
+    : service;
+}
+
 export function parseSearchState(p: Params): TraceSearchState {
   const offset = Number(p.get('offset') ?? 0);
   return {
     range: parseTimeRange(p),
-    service: p.get('service') ?? '',
+    service: serviceParam(p),
     operation: p.get('operation') ?? '',
     tags: p.get('tags') ?? '',
     minDurationMs: positive(p.get('minDurationMs')),
@@ -55,7 +67,13 @@ export function searchParams(
   const str = (v: string) => (v.trim() ? v.trim() : null);
   const num = (v: number | undefined) => (v ? String(v) : null);
   if (patch.range) Object.assign(out, timeRangeParams(patch.range));
-  if (patch.service !== undefined) out.service = str(patch.service);
+  if (patch.service !== undefined) {
+    out.service = str(patch.service);
+    // Link-only parameters (see serviceParam): the form's service replaces them.
+    out.namespace = null;
+    out.workload = null;
+    out.sourceWorkload = null;
+  }
   if (patch.operation !== undefined) out.operation = str(patch.operation);
   if (patch.tags !== undefined) out.tags = str(patch.tags);
   if ('minDurationMs' in patch) out.minDurationMs = num(patch.minDurationMs);

@@ -5,7 +5,8 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { listMeshRequests } from '../../queries/requests';
-import { traceById } from '../../queries/traces';
+import { traceSkeleton } from '../../queries/trace-skeleton';
+import { spansOfTrace, traceById } from '../../queries/traces';
 import { searchTraces, traceServices } from '../../queries/traces-search';
 import { traceToOtlpJson } from '../../traces/otlp-json';
 import { traceFiltersSchema, traceIdSchema } from '../../traces/search-input';
@@ -52,6 +53,38 @@ export const tracesRouter = createTRPCRouter({
       const trace = await traceById(await ctx.db(), input.traceId);
       if (!trace) throw notFound(input.traceId);
       return trace;
+    }),
+
+  /** The trace page's compact trace (server/traces/skeleton.ts): tree and timing, no attributes. */
+  skeleton: publicProcedure
+    .input(z.object({ traceId: traceIdSchema }))
+    .query(async ({ ctx, input }) => {
+      const trace = await traceSkeleton(await ctx.db(), input.traceId);
+      if (!trace) throw notFound(input.traceId);
+      return trace;
+    }),
+
+  /** Some spans in full (the selected span and its parent), for the span detail. */
+  spans: publicProcedure
+    .input(
+      z.object({
+        traceId: traceIdSchema,
+        spanIds: z
+          .array(
+            z.string().regex(/^[0-9a-fA-F]{16}$/, 'a span id is 16 hex digits'),
+          )
+          .min(1)
+          .max(20),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const found = await spansOfTrace(
+        await ctx.db(),
+        input.traceId,
+        input.spanIds.map((s) => s.toLowerCase()),
+      );
+      if (!found) throw notFound(input.traceId);
+      return found;
     }),
 
   otlpJson: publicProcedure
