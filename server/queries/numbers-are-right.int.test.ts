@@ -24,6 +24,7 @@ import {
 } from './testing/demo-traffic';
 import { topologyGraph } from './topology';
 import { trafficDetail } from './edges';
+import { topPaths } from './top-paths';
 
 const MIN = 60_000;
 /** Metrics + access logs + (doubled) spans of the same traffic. */
@@ -362,6 +363,36 @@ describe('topology from access logs alone', () => {
     expect(
       Math.abs(total - (truth2.mesh.requests - legacy)) / truth2.mesh.requests,
     ).toBeLessThanOrEqual(0.02);
+  });
+});
+
+describe('top paths of an edge (access logs)', () => {
+  it('count each logged request once, as many as the edge has', async () => {
+    const window = { ...W2, nowMs: W2.toMs + 3600_000 };
+    const graph = await topologyGraph(t.db, {
+      ...window,
+      graphType: 'workload',
+    });
+    const edge = graph.edges.find(
+      (e) => e.id === 'wl:bookinfo/productpage-v1->svc:bookinfo/reviews:http',
+    );
+    expect(edge?.requests).toBeGreaterThan(0);
+    const paths = await topPaths(t.db, {
+      ...window,
+      source: { namespace: 'bookinfo', workload: 'productpage-v1' },
+      destination: { namespace: 'bookinfo', service: 'reviews' },
+      protocols: ['http'],
+    });
+    expect(paths.side).toBe('source');
+    expect(paths.totalRequests).toBe(edge!.requests);
+    expect(paths.paths.length).toBeGreaterThan(0);
+    expect(paths.paths.every((p) => p.path.startsWith('/'))).toBe(true);
+    // A destination-only selection sees both sidecars' lines and still counts each once.
+    const inbound = await topPaths(t.db, {
+      ...window,
+      destination: { namespace: 'bookinfo', service: 'reviews' },
+    });
+    expect(inbound.totalRequests).toBe(edge!.requests);
   });
 });
 
