@@ -242,12 +242,49 @@ describe('the topology page', () => {
     await page.screenshot({ path: SCREENSHOT });
   });
 
+  it('lists top paths in the edge panel, saying where paths come from when no access log has them', async () => {
+    const section = page
+      .getByTestId('side-panel')
+      .getByRole('region', { name: 'Top paths' });
+    await section.waitFor();
+    // This mesh sent only spans: paths need Envoy access logs, and the panel says so.
+    await section.getByText(/paths come from\s+Envoy access logs/).waitFor();
+  });
+
+  it('colours edges by mTLS state on request, in the URL, with a legend entry', async () => {
+    await page.getByLabel('Edge colour').selectOption('mtls');
+    await page.waitForURL(/color=mtls/);
+    await page.locator('.graph-legend summary').click();
+    await page.getByTestId('legend-mtls').waitFor();
+    const classes = await page.evaluate((id) => {
+      const cy = (
+        document.querySelector('.cy-canvas') as unknown as {
+          _cyreg: {
+            cy: { getElementById(id: string): { classes(): string[] } };
+          };
+        }
+      )._cyreg.cy;
+      return cy.getElementById(id).classes();
+    }, REVIEWS_EDGE);
+    expect(classes).toEqual(expect.arrayContaining(['color-mtls']));
+    await page.locator('.graph-legend summary').click();
+  });
+
   it('keeps the selection in the URL, so the view can be shared', async () => {
     await page.reload();
     await page
       .getByTestId('side-panel')
       .getByRole('heading', { name: 'productpage-v1 → reviews' })
       .waitFor();
+  });
+
+  it('shows a hostile service name as text in the node panel', async () => {
+    await clickElement(page, `svc:/${XSS}`);
+    await page
+      .getByTestId('side-panel')
+      .getByRole('heading', { name: XSS, exact: true })
+      .waitFor();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
   });
 
   it('shows a hostile service name as text in the services list', async () => {
