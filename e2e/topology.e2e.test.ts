@@ -299,6 +299,21 @@ describe('the topology page', () => {
     expect(dialogs).toEqual([]);
   });
 
+  it('shows a service page with breakdowns, latency histogram and heatmap, and top paths', async () => {
+    await page.goto(
+      `${app.urls.web}/services/bookinfo/reviews?from=${START}&to=${END}`,
+    );
+    await page.getByRole('heading', { name: 'reviews', exact: true }).waitFor();
+    await page.getByText('Latency histogram (requests per bucket)').waitFor();
+    await page.getByRole('img', { name: 'Latency heatmap' }).waitFor();
+    await page.getByRole('region', { name: 'Top paths' }).waitFor();
+    await page.getByRole('table', { name: 'Response codes' }).first().waitFor();
+    await page.screenshot({
+      path: SCREENSHOT.replace('.png', '-service.png'),
+      fullPage: true,
+    });
+  });
+
   it('logged no errors in the browser console', () => {
     expect(pageErrors.errors).toEqual([]);
   });
