@@ -278,7 +278,60 @@ describe('the topology page', () => {
       .waitFor();
   });
 
+  it('moves between nodes with the keyboard: arrows, Enter opens, Escape closes', async () => {
+    await page.getByTestId('topology-graph').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/node=/);
+    await page.getByTestId('side-panel').waitFor();
+    await page.getByTestId('topology-graph').focus();
+    await page.keyboard.press('Escape');
+    await page.waitForURL((u) => !u.search.includes('node='));
+  });
+
+  it('keeps every node where it was when the graph refreshes', async () => {
+    await page.goto(`${app.urls.web}/topology?range=1h&refresh=10s`);
+    const header = page.getByText(/\d+ nodes, \d+ edges · updated/);
+    await header.waitFor();
+    const positions = () =>
+      page.evaluate(() => {
+        type El = { id(): string; position(): { x: number; y: number } };
+        const cy = (
+          document.querySelector('.cy-canvas') as unknown as {
+            _cyreg: { cy: { nodes(): { map<T>(f: (n: El) => T): T[] } } };
+          }
+        )._cyreg.cy;
+        return cy.nodes().map((n) => [n.id(), n.position()] as const);
+      });
+    const before = await positions();
+    const firstText = await header.textContent();
+    await page.waitForFunction(
+      (t) => !document.body.innerText.includes(t ?? ''),
+      firstText,
+      { timeout: 30_000 },
+    );
+    expect(await positions()).toEqual(before);
+  });
+
+  it('draws in the dark theme too', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const surface = () =>
+      page.evaluate(() =>
+        getComputedStyle(document.documentElement)
+          .getPropertyValue('--surface')
+          .trim(),
+      );
+    const dark = await surface();
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(dark).not.toBe(await surface());
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: SCREENSHOT.replace('.png', '-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('shows a hostile service name as text in the node panel', async () => {
+    await page.goto(`${app.urls.web}/topology?from=${START}&to=${END}`);
+    await page.getByText(/\d+ nodes, \d+ edges/).waitFor();
     await clickElement(page, `svc:/${XSS}`);
     await page
       .getByTestId('side-panel')
