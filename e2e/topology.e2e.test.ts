@@ -242,12 +242,102 @@ describe('the topology page', () => {
     await page.screenshot({ path: SCREENSHOT });
   });
 
+  it('lists top paths in the edge panel, saying where paths come from when no access log has them', async () => {
+    const section = page
+      .getByTestId('side-panel')
+      .getByRole('region', { name: 'Top paths' });
+    await section.waitFor();
+    // This mesh sent only spans: paths need Envoy access logs, and the panel says so.
+    await section.getByText(/paths come from\s+Envoy access logs/).waitFor();
+  });
+
+  it('colours edges by mTLS state on request, in the URL, with a legend entry', async () => {
+    await page.getByLabel('Edge colour').selectOption('mtls');
+    await page.waitForURL(/color=mtls/);
+    await page.locator('.graph-legend summary').click();
+    await page.getByTestId('legend-mtls').waitFor();
+    const classes = await page.evaluate((id) => {
+      const cy = (
+        document.querySelector('.cy-canvas') as unknown as {
+          _cyreg: {
+            cy: { getElementById(id: string): { classes(): string[] } };
+          };
+        }
+      )._cyreg.cy;
+      return cy.getElementById(id).classes();
+    }, REVIEWS_EDGE);
+    expect(classes).toEqual(expect.arrayContaining(['color-mtls']));
+    await page.locator('.graph-legend summary').click();
+  });
+
   it('keeps the selection in the URL, so the view can be shared', async () => {
     await page.reload();
     await page
       .getByTestId('side-panel')
       .getByRole('heading', { name: 'productpage-v1 → reviews' })
       .waitFor();
+  });
+
+  it('moves between nodes with the keyboard: arrows, Enter opens, Escape closes', async () => {
+    await page.getByTestId('topology-graph').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/node=/);
+    await page.getByTestId('side-panel').waitFor();
+    await page.getByTestId('topology-graph').focus();
+    await page.keyboard.press('Escape');
+    await page.waitForURL((u) => !u.search.includes('node='));
+  });
+
+  it('keeps every node where it was when the graph refreshes', async () => {
+    await page.goto(`${app.urls.web}/topology?range=1h&refresh=10s`);
+    const header = page.getByText(/\d+ nodes, \d+ edges · updated/);
+    await header.waitFor();
+    const positions = () =>
+      page.evaluate(() => {
+        type El = { id(): string; position(): { x: number; y: number } };
+        const cy = (
+          document.querySelector('.cy-canvas') as unknown as {
+            _cyreg: { cy: { nodes(): { map<T>(f: (n: El) => T): T[] } } };
+          }
+        )._cyreg.cy;
+        return cy.nodes().map((n) => [n.id(), n.position()] as const);
+      });
+    const before = await positions();
+    const firstText = await header.textContent();
+    await page.waitForFunction(
+      (t) => !document.body.innerText.includes(t ?? ''),
+      firstText,
+      { timeout: 30_000 },
+    );
+    expect(await positions()).toEqual(before);
+  });
+
+  it('draws in the dark theme too', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const surface = () =>
+      page.evaluate(() =>
+        getComputedStyle(document.documentElement)
+          .getPropertyValue('--surface')
+          .trim(),
+      );
+    const dark = await surface();
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(dark).not.toBe(await surface());
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: SCREENSHOT.replace('.png', '-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('shows a hostile service name as text in the node panel', async () => {
+    await page.goto(`${app.urls.web}/topology?from=${START}&to=${END}`);
+    await page.getByText(/\d+ nodes, \d+ edges/).waitFor();
+    await clickElement(page, `svc:/${XSS}`);
+    await page
+      .getByTestId('side-panel')
+      .getByRole('heading', { name: XSS, exact: true })
+      .waitFor();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
   });
 
   it('shows a hostile service name as text in the services list', async () => {
@@ -260,6 +350,21 @@ describe('the topology page', () => {
       path: SCREENSHOT.replace('.png', '-services.png'),
     });
     expect(dialogs).toEqual([]);
+  });
+
+  it('shows a service page with breakdowns, latency histogram and heatmap, and top paths', async () => {
+    await page.goto(
+      `${app.urls.web}/services/bookinfo/reviews?from=${START}&to=${END}`,
+    );
+    await page.getByRole('heading', { name: 'reviews', exact: true }).waitFor();
+    await page.getByText('Latency histogram (requests per bucket)').waitFor();
+    await page.getByRole('img', { name: 'Latency heatmap' }).waitFor();
+    await page.getByRole('region', { name: 'Top paths' }).waitFor();
+    await page.getByRole('table', { name: 'Response codes' }).first().waitFor();
+    await page.screenshot({
+      path: SCREENSHOT.replace('.png', '-service.png'),
+      fullPage: true,
+    });
   });
 
   it('logged no errors in the browser console', () => {

@@ -3,7 +3,7 @@
  * nothing from server/ is bundled into the browser.
  */
 import { createTRPCContext } from '@trpc/tanstack-react-query';
-import type { inferRouterOutputs } from '@trpc/server';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '~/server/api/root';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } =
@@ -11,3 +11,5 @@ export const { TRPCProvider, useTRPC, useTRPCClient } =
 
 /** Output types of every procedure, e.g. `RouterOutputs['status']['overview']`. */
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+/** Input types of every procedure. */
+export type RouterInputs = inferRouterInputs<AppRouter>;

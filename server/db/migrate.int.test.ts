@@ -74,7 +74,9 @@ describe('migrations on the embedded engine', () => {
 
   it('applies a new migration added later, and only that one', async () => {
     const dir = copyMigrations();
-    const version = String(readMigrations().length + 1).padStart(4, '0');
+    const version = String(
+      Math.max(...readMigrations().map((m) => m.version)) + 1,
+    ).padStart(4, '0');
     fs.writeFileSync(
       path.join(dir, `${version}_extra.sql`),
       'CREATE TABLE IF NOT EXISTS {{local:extra}}{{on_cluster}} (x UInt8) ENGINE = {{engine:MergeTree()}} ORDER BY x;\n',
@@ -172,7 +174,12 @@ describe('cluster mode', () => {
     expect(statements.some((s) => s.includes('ENGINE = Distributed('))).toBe(
       true,
     );
-    expect(statements.every((s) => s.includes('ON CLUSTER'))).toBe(true);
+    // DDL runs on every node; a one-off copy (INSERT ... SELECT) goes through Distributed tables.
+    expect(
+      statements.every(
+        (s) => s.includes('ON CLUSTER') || s.startsWith('INSERT'),
+      ),
+    ).toBe(true);
     for (const statement of statements) {
       const rs = await t.db.client.query({
         query: 'SELECT formatQuery({q:String}) AS f',

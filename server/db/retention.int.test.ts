@@ -45,9 +45,11 @@ describe('retention', () => {
         { table: 'otel_traces', fromDays: 7, toDays: 3 },
         { table: 'otel_traces_trace_id_ts', fromDays: 7, toDays: 3 },
         { table: 'edge_rollups_1m', fromDays: 30, toDays: 90 },
+        { table: 'edge_rollups_10m', fromDays: 30, toDays: 90 },
+        { table: 'edge_rollups_1h', fromDays: 30, toDays: 90 },
       ]),
     );
-    expect(changed).toHaveLength(3);
+    expect(changed).toHaveLength(5);
     expect(await ttlOf('otel_traces')).toContain('toIntervalDay(3)');
     expect(await ttlOf('edge_rollups_1m')).toContain('toIntervalDay(90)');
     expect(await ttlOf('mesh_requests')).toContain('toIntervalDay(7)');

@@ -8,8 +8,7 @@ import {
   selectRows,
   type SelectableRow,
 } from '../topology/count-once';
-import { SELECTED_ROLLUPS_CTE } from './edge-selection';
-import { windowParams } from './traffic-filter';
+import { selectedRollups } from './edge-selection';
 
 let t: TempDb;
 const BASE_MS = Date.UTC(2025, 0, 1, 10, 0, 0);
@@ -113,17 +112,18 @@ describe('edge selection in ClickHouse', () => {
         values: rows,
         format: 'JSONEachRow',
       });
+      const sel = selectedRollups(
+        t.db.database,
+        { startMs: BASE_MS, endMs: BASE_MS + 3 * 60_000, seconds: 180 },
+        { coarse: false },
+      );
       const sql = await t.rows<{
         code: number;
         counted: number;
         chosen: number;
       }>(
-        `${SELECTED_ROLLUPS_CTE} SELECT code, counted, chosen FROM selected ORDER BY code`,
-        windowParams(t.db.database, {
-          startMs: BASE_MS,
-          endMs: BASE_MS + 3 * 60_000,
-          seconds: 180,
-        }),
+        `${sel.cte} SELECT code, counted, chosen FROM selected ORDER BY code`,
+        sel.params,
       );
       const expected = selectRows(rows.map(asSelectable));
       expect(sql.length).toBe(rows.length);

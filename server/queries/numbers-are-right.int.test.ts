@@ -20,9 +20,11 @@ import {
   accessLogRows,
   doubledAs,
   metricsRollupRows,
+  minuteText,
 } from './testing/demo-traffic';
 import { topologyGraph } from './topology';
 import { trafficDetail } from './edges';
+import { topPaths } from './top-paths';
 
 const MIN = 60_000;
 /** Metrics + access logs + (doubled) spans of the same traffic. */
@@ -36,9 +38,20 @@ const W2 = {
   toMs: Date.UTC(2025, 0, 1, 10, 25),
 };
 
+/**
+ * Access logs throughout; metrics only from 10:42, whose first minute is partial (a counter's
+ * first scrape has no increase): the counting rules must not let it win that minute.
+ */
+const W3 = {
+  fromMs: Date.UTC(2025, 0, 1, 10, 40),
+  toMs: Date.UTC(2025, 0, 1, 10, 45),
+};
+const W3_METRICS_FROM = Date.UTC(2025, 0, 1, 10, 42);
+
 let t: TempDb;
 let truth1: Truth;
 let truth2: Truth;
+let w3: ReturnType<typeof truthOf>;
 
 function truthOf(fromMs: number, toMs: number) {
   const scenario = loadScenario(DEFAULT_SCENARIO_PATH);
@@ -50,7 +63,7 @@ function truthOf(fromMs: number, toMs: number) {
   );
   ledger.record(reqs);
   ledger.markGenerated(fromMs, toMs + MIN);
-  return { reqs, truth: ledger.truth(fromMs, toMs) };
+  return { reqs, ledger, truth: ledger.truth(fromMs, toMs) };
 }
 
 async function insert<T extends object>(
@@ -76,10 +89,34 @@ beforeAll(async () => {
   truth1 = w1.truth;
   truth2 = w2.truth;
   const metrics = metricsRollupRows(w1.reqs);
-  await insert('edge_rollups_1m', [...metrics, ...doubledAs('spans', metrics)]);
+  // The scraper was already running the minute before W1 (so W1's first minute is whole).
+  const before = minuteText(W1.fromMs - MIN);
+  const metricsBefore = metricsRollupRows(
+    truthOf(W1.fromMs - MIN, W1.fromMs).reqs,
+  ).filter((r) => r.Minute === before);
+  w3 = truthOf(W3.fromMs, W3.toMs);
+  const firstScrape = minuteText(W3_METRICS_FROM);
+  const metrics3 = metricsRollupRows(w3.reqs)
+    .filter((r) => r.Minute >= firstScrape && r.Minute < minuteText(W3.toMs))
+    .map((r) =>
+      r.Minute === firstScrape
+        ? {
+            ...r,
+            Requests: r.Requests / 2,
+            SampledRequests: r.SampledRequests / 2,
+          }
+        : r,
+    );
+  await insert('edge_rollups_1m', [
+    ...metricsBefore,
+    ...metrics,
+    ...doubledAs('spans', metrics),
+    ...metrics3,
+  ]);
   await insert('mesh_requests', [
     ...accessLogRows(w1.reqs),
     ...accessLogRows(w2.reqs),
+    ...accessLogRows(w3.reqs),
   ]);
 }, 120_000);
 
@@ -326,5 +363,60 @@ describe('topology from access logs alone', () => {
     expect(
       Math.abs(total - (truth2.mesh.requests - legacy)) / truth2.mesh.requests,
     ).toBeLessThanOrEqual(0.02);
+  });
+});
+
+describe('top paths of an edge (access logs)', () => {
+  it('count each logged request once, as many as the edge has', async () => {
+    const window = { ...W2, nowMs: W2.toMs + 3600_000 };
+    const graph = await topologyGraph(t.db, {
+      ...window,
+      graphType: 'workload',
+    });
+    const edge = graph.edges.find(
+      (e) => e.id === 'wl:bookinfo/productpage-v1->svc:bookinfo/reviews:http',
+    );
+    expect(edge?.requests).toBeGreaterThan(0);
+    const paths = await topPaths(t.db, {
+      ...window,
+      source: { namespace: 'bookinfo', workload: 'productpage-v1' },
+      destination: { namespace: 'bookinfo', service: 'reviews' },
+      protocols: ['http'],
+    });
+    expect(paths.side).toBe('source');
+    expect(paths.totalRequests).toBe(edge!.requests);
+    expect(paths.paths.length).toBeGreaterThan(0);
+    expect(paths.paths.every((p) => p.path.startsWith('/'))).toBe(true);
+    // A destination-only selection sees both sidecars' lines and still counts each once.
+    const inbound = await topPaths(t.db, {
+      ...window,
+      destination: { namespace: 'bookinfo', service: 'reviews' },
+    });
+    expect(inbound.totalRequests).toBe(edge!.requests);
+  });
+});
+
+describe('a minute only partly covered by metrics', () => {
+  it('is counted from the access logs, so the window is not short of requests', async () => {
+    const graph = await topologyGraph(t.db, {
+      ...W3,
+      nowMs: W3.toMs + 3600_000,
+      graphType: 'workload',
+    });
+    const total = graph.edges
+      .filter((e) => !e.source.startsWith('svc:'))
+      .reduce((s, e) => s + e.requests, 0);
+    // Logs (10:40-10:43) leave out callers without sidecars (see above); whole metrics
+    // minutes (10:43-10:45) count them.
+    const logsPart = w3.ledger.truth(W3.fromMs, W3_METRICS_FROM + MIN);
+    const legacy = logsPart.edges
+      .filter((e) => e.source.workload === 'unknown')
+      .reduce((s, e) => s + e.requests, 0);
+    const metricsPart = w3.ledger.truth(W3_METRICS_FROM + MIN, W3.toMs);
+    const want = logsPart.mesh.requests - legacy + metricsPart.mesh.requests;
+    expect(Math.abs(total - want) / want).toBeLessThanOrEqual(0.02);
+    expect(new Set(graph.edges.map((e) => e.signal))).toEqual(
+      new Set(['access_log', 'metrics']),
+    );
   });
 });

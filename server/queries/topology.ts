@@ -14,7 +14,7 @@ import type {
 import { queryRows } from './clickhouse';
 import {
   MEASURES_SQL,
-  SELECTED_ROLLUPS_CTE,
+  selectedRollups,
   toMeasures,
   type MeasuresRow,
 } from './edge-selection';
@@ -69,9 +69,10 @@ export async function trafficEdges(
   filter: TrafficFilter = {},
 ): Promise<EdgeAggregate[]> {
   const f = filterSql(filter);
+  const sel = selectedRollups(db.database, w, { coarse: true });
   const rows = await queryRows<EdgeRow>(db, {
-    what: 'reading topology edges from edge_rollups_1m',
-    query: `${SELECTED_ROLLUPS_CTE}
+    what: 'reading topology edges from the edge rollups',
+    query: `${sel.cte}
       SELECT sns, sw, ssvc, sver, dns, dsvc, dw, dver, proto, Signal AS signal,
              groupUniqArrayIf(scl, counted AND scl != '') AS source_clusters,
              groupUniqArrayIf(dcl, counted AND dcl != '') AS destination_clusters,
@@ -80,7 +81,7 @@ export async function trafficEdges(
        WHERE chosen${f.sql}
        GROUP BY ${EDGE_KEYS}
       HAVING requests > 0 OR connections > 0`,
-    params: { ...windowParams(db.database, w), ...f.params },
+    params: { ...sel.params, ...f.params },
   });
   return rows.map(toEdgeAggregate);
 }
@@ -101,9 +102,10 @@ export async function idleEdges(
     seconds: lookbackMs / 1000,
   };
   const f = filterSql(filter);
+  const sel = selectedRollups(db.database, before, { coarse: true });
   const rows = await queryRows<Omit<EdgeRow, keyof MeasuresRow>>(db, {
-    what: 'reading idle topology edges from edge_rollups_1m',
-    query: `${SELECTED_ROLLUPS_CTE}
+    what: 'reading idle topology edges from the edge rollups',
+    query: `${sel.cte}
       SELECT sns, sw, ssvc, sver, dns, dsvc, dw, dver, proto, Signal AS signal,
              groupUniqArrayIf(scl, scl != '') AS source_clusters,
              groupUniqArrayIf(dcl, dcl != '') AS destination_clusters
@@ -112,7 +114,7 @@ export async function idleEdges(
        GROUP BY ${EDGE_KEYS}
        ORDER BY ${EDGE_KEYS}
        LIMIT 20000`,
-    params: { ...windowParams(db.database, before), ...f.params },
+    params: { ...sel.params, ...f.params },
   });
   return rows.map((r) =>
     toEdgeAggregate({

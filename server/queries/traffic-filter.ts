@@ -37,7 +37,7 @@ export function resolveWindow(w: WindowInput): ResolvedWindow {
   return { startMs, endMs, seconds: (coveredEnd - startMs) / 1000 };
 }
 
-/** Parameters for SELECTED_ROLLUPS_CTE: database and window as DateTime (epoch seconds). */
+/** Database and window as DateTime parameters (epoch seconds): {db}, {from}, {to}. */
 export function windowParams(
   db: string,
   w: ResolvedWindow,

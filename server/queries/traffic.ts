@@ -10,13 +10,12 @@ import { queryRows } from './clickhouse';
 import {
   MEASURES_SQL,
   num,
-  selectedRollupsCte,
+  selectedRollups,
   toMeasures,
   type MeasuresRow,
 } from './edge-selection';
 import {
   filterSql,
-  windowParams,
   type ResolvedWindow,
   type TrafficFilter,
 } from './traffic-filter';
@@ -103,12 +102,17 @@ export async function trafficSets(
       0,
     );
   const grouped = columns.length > 0;
+  // coarse buckets only when no time series needs real minutes
+  const sel = selectedRollups(db.database, w, {
+    coarse: !columns.includes('t'),
+    baseWhere: f.baseSql,
+  });
   const groupBy = grouped
     ? `GROUPING SETS (${[...new Set(setColumns.map((cols) => `(${[...cols].sort().join(', ')})`))].join(', ')})`
     : '';
   const rows = await queryRows<Row>(db, {
-    what: `reading traffic by ${sets.map((s) => s.join('+') || 'total').join(', ')} from edge_rollups_1m`,
-    query: `${selectedRollupsCte(f.baseSql)}
+    what: `reading traffic by ${sets.map((s) => s.join('+') || 'total').join(', ')} from the edge rollups`,
+    query: `${sel.cte}
       SELECT ${select} ${grouped ? `grouping(${columns.join(', ')}) AS g,` : ''} ${MEASURES_SQL}
         FROM selected
        WHERE chosen${f.sql}
@@ -117,7 +121,7 @@ export async function trafficSets(
        ORDER BY requests + connections DESC
        LIMIT {limit:UInt32}`,
     params: {
-      ...windowParams(db.database, w),
+      ...sel.params,
       ...f.params,
       step,
       limit: 500_000,

@@ -100,7 +100,25 @@ describe('buildGraph', () => {
     expect(g.nodes.find((n) => n.kind === 'gateway')?.gatewayType).toBe(
       'ingress',
     );
-    expect(g.boxes.map((b) => b.id)).toEqual([
+    // Two clusters: cluster boxes around namespace boxes; a node seen in both stays outside them.
+    expect(g.boxes.map((b) => [b.id, b.parent])).toEqual([
+      ['cl:cluster-1', null],
+      ['cl:cluster-2', null],
+      ['ns:bookinfo', null],
+      ['ns:bookinfo@cluster-1', 'cl:cluster-1'],
+      ['ns:bookinfo@cluster-2', 'cl:cluster-2'],
+      ['ns:istio-system@cluster-1', 'cl:cluster-1'],
+    ]);
+    const parent = (id: string) => g.nodes.find((n) => n.id === id)?.parent;
+    expect(parent('wl:bookinfo/reviews-v3')).toBe('ns:bookinfo@cluster-2');
+    expect(parent('wl:bookinfo/reviews-v1')).toBe('ns:bookinfo@cluster-1');
+    expect(parent('svc:bookinfo/reviews')).toBe('ns:bookinfo');
+    // One cluster: namespace boxes only, named by namespace.
+    const one = buildGraph(
+      rows.filter((r) => !r.destinationClusters.includes('cluster-2')),
+      { type: 'workload', seconds: 60 },
+    );
+    expect(one.boxes.map((b) => b.id)).toEqual([
       'ns:bookinfo',
       'ns:istio-system',
     ]);

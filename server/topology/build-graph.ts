@@ -6,6 +6,7 @@
  * errors, latency, mTLS (decorate-edge.ts), traffic share across a service's versions, health,
  * node totals, and inferred served-by links where no signal named the workloads (served-by.ts). Pure: the same rows always give the same graph, sorted by id.
  */
+import { buildBoxes } from './boxes';
 import { healthOf, trafficFigures } from './decorate-edge';
 import { addMeasures, emptyMeasures, type TrafficMeasures } from './measures';
 import {
@@ -19,7 +20,6 @@ import {
   DEFAULT_THRESHOLDS,
   type EdgeAggregate,
   type Graph,
-  type GraphBox,
   type GraphEdge,
   type GraphNode,
   type GraphType,
@@ -119,38 +119,6 @@ function trafficShares(
   return out;
 }
 
-function boxesOf(nodes: Iterable<NodeAcc>): GraphBox[] {
-  const boxes = new Map<string, GraphBox>();
-  for (const { seed } of nodes) {
-    if (!seed.namespace || seed.kind === 'external' || seed.kind === 'unknown')
-      continue;
-    const nsId = `ns:${seed.namespace}`;
-    if (!boxes.has(nsId))
-      boxes.set(nsId, {
-        id: nsId,
-        kind: 'namespace',
-        label: seed.namespace,
-        parent: null,
-      });
-    if (seed.appBox && !boxes.has(seed.appBox)) {
-      boxes.set(seed.appBox, {
-        id: seed.appBox,
-        kind: 'app',
-        label: seed.app,
-        parent: nsId,
-      });
-    }
-  }
-  return [...boxes.values()].sort((a, b) => a.id.localeCompare(b.id));
-}
-
-function parentOf(seed: NodeSeed): string | null {
-  if (seed.appBox) return seed.appBox;
-  if (!seed.namespace || seed.kind === 'external' || seed.kind === 'unknown')
-    return null;
-  return `ns:${seed.namespace}`;
-}
-
 /** Builds the decorated graph from the topology query's rows. */
 export function buildGraph(
   rows: readonly EdgeAggregate[],
@@ -224,6 +192,12 @@ export function buildGraph(
     busy.add(e.source);
     busy.add(e.target);
   }
+  const boxed = buildBoxes(
+    [...nodes.values()].map(({ seed, clusters }) => ({
+      seed,
+      clusters: [...clusters].sort(),
+    })),
+  );
   const outNodes: GraphNode[] = [...nodes.values()].map(
     ({ seed, clusters }) => {
       const m = inbound.get(seed.id) ?? emptyMeasures();
@@ -242,7 +216,7 @@ export function buildGraph(
         version: seed.version,
         label: seed.label,
         ...(seed.gatewayType ? { gatewayType: seed.gatewayType } : {}),
-        parent: parentOf(seed),
+        parent: boxed.parentOf.get(seed.id) ?? null,
         inbound: {
           requestsPerSecond: f.requestsPerSecond,
           errorRatio: f.errorRatio,
@@ -260,7 +234,7 @@ export function buildGraph(
   return {
     type: opts.type,
     nodes: outNodes,
-    boxes: boxesOf(nodes.values()),
+    boxes: boxed.boxes,
     edges: all,
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectRows, signalRank, type SelectableRow } from './count-once';
 
+const M0 = '2025-01-01 09:59:00';
 const M1 = '2025-01-01 10:00:00';
 const M2 = '2025-01-01 10:01:00';
 
@@ -84,21 +85,69 @@ describe('count each request once: reporter', () => {
 
 describe('count each request once: signal precedence', () => {
   it('uses metrics over access logs over spans for the same edge and minute', () => {
-    const sel = selectRows([
-      row({ signal: 'spans' }),
-      row({ signal: 'access_log' }),
-      row({ signal: 'metrics' }),
-      row({ signal: 'spans', minute: M2 }),
-      row({ signal: 'access_log', minute: M2 }),
-    ]);
+    const sel = selectRows(
+      [
+        // the minute before the window: metrics were already scraping
+        row({ signal: 'metrics', minute: M0 }),
+        row({ signal: 'spans' }),
+        row({ signal: 'access_log' }),
+        row({ signal: 'metrics' }),
+        row({ signal: 'spans', minute: M2 }),
+        row({ signal: 'access_log', minute: M2 }),
+      ],
+      { fromMinute: M1 },
+    );
     expect(sel.map((s) => s.counted)).toEqual([
       false,
       false,
+      false,
       true,
       false,
       true,
     ]);
-    expect(sel.map((s) => s.chosen)).toEqual([false, false, true, false, true]);
+    expect(sel.map((s) => s.chosen)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+      true,
+    ]);
+  });
+
+  it("prefers access logs in metrics' first minute into a destination (a counter's first scrape has no increase)", () => {
+    const sel = selectRows([
+      row({ signal: 'access_log' }),
+      row({ signal: 'metrics' }),
+      row({ signal: 'spans' }),
+      row({ signal: 'access_log', minute: M2 }),
+      row({ signal: 'metrics', minute: M2 }),
+    ]);
+    expect(sel.map((s) => s.counted)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    // Partial metrics still beat spans, and are used when nothing else covers the minute.
+    expect(
+      selectRows([row({ signal: 'metrics' }), row({ signal: 'spans' })]).map(
+        (s) => s.counted,
+      ),
+    ).toEqual([true, false]);
+  });
+
+  it('in a coarse bucket, prefers a signal that covered every minute its destination had traffic in', () => {
+    const all = (1n << 10n) - 1n;
+    const late = all & ~0b111n; // metrics began at minute 3 of the bucket
+    const sel = selectRows([
+      row({ signal: 'metrics', minuteMask: late }),
+      row({ signal: 'access_log', minuteMask: all }),
+      row({ signal: 'metrics', minute: M2, minuteMask: all }),
+      row({ signal: 'access_log', minute: M2, minuteMask: all }),
+    ]);
+    expect(sel.map((s) => s.counted)).toEqual([false, true, true, false]);
   });
 
   it('keeps a signal for edges the better signal does not cover', () => {
@@ -159,7 +208,7 @@ describe('count each request once: signal precedence', () => {
 
   it('ranks signals', () => {
     expect(['metrics', 'access_log', 'spans', 'other'].map(signalRank)).toEqual(
-      [0, 1, 2, 3],
+      [0, 2, 4, 6],
     );
   });
 });

@@ -13,7 +13,11 @@
  *     and spans do; Envoy's inbound access-log line does not, so there an unknown caller may be
  *     an in-mesh one already counted by its own proxy, and is left out rather than counted twice).
  *  2. Signal, per edge (source workload -> destination service): the first of metrics,
- *     access_log, spans that has counted rows; rows of other signals are dropped. Rows whose
+ *     access_log, spans that has counted rows; rows of other signals are dropped. Metrics rank
+ *     after access logs in a minute that follows one without metrics into the destination (the
+ *     rows read start a minute before the window): a counter's first scrape has no increase, so
+ *     that minute is only partly covered. In a coarse bucket (rollup-levels.ts) a signal that missed
+ *     a minute its destination had traffic in ranks after every signal that did not. Rows whose
  *     caller is unknown cannot be matched to an edge, so they compete per destination service:
  *     they are used only when no better signal counted traffic into that service in that
  *     minute, and when they are the better signal, named callers of worse signals give way.
@@ -43,6 +47,8 @@ export interface SelectableRow {
   destinationNamespace: string;
   destinationService: string;
   protocol: string;
+  /** A coarse bucket's row: the minutes it had traffic in (bit i = minute i). Unset: a minute row. */
+  minuteMask?: bigint;
 }
 
 /** Istio writes 'unknown' where others write '': one spelling. */
@@ -62,20 +68,42 @@ export function canonicalService(service: string, namespace: string): string {
     : service;
 }
 
-/** Rank of a signal (lower wins); unknown signals rank last. */
+/** Rank of a signal (lower wins): metrics 0, access_log 2, spans 4; unknown signals last. */
 export function signalRank(signal: string): number {
   const i = SIGNAL_ORDER.indexOf(signal as Signal);
-  return i < 0 ? SIGNAL_ORDER.length : i;
+  return i < 0 ? 2 * SIGNAL_ORDER.length : 2 * i;
 }
 
-/** Rank of a row: its signal's, below every signal when a source report lost its caller. */
-export function rowRank(r: SelectableRow): number {
+/** What else a row's rank depends on (see rules 2 and the coarse-bucket coverage). */
+export interface RankContext {
+  /** The row is metrics' first minute (or bucket) into its destination service. */
+  partialMetrics: boolean;
+  /** The row's signal missed minutes its destination had traffic in (coarse buckets). */
+  missedMinutes: boolean;
+}
+
+/**
+ * Rank of a row (lower wins): its signal's; partial metrics just after access logs; a signal
+ * that missed minutes after every complete one; below every signal when a source report lost
+ * its caller.
+ */
+export function rowRank(
+  r: SelectableRow,
+  ctx: RankContext = { partialMetrics: false, missedMinutes: false },
+): number {
+  const base =
+    r.signal === 'metrics' && ctx.partialMetrics ? 3 : signalRank(r.signal);
   return (
-    signalRank(r.signal) +
-    (r.reporter === 'source' && r.sourceWorkload === ''
-      ? SIGNAL_ORDER.length + 1
-      : 0)
+    base +
+    (ctx.missedMinutes ? 7 : 0) +
+    (r.reporter === 'source' && r.sourceWorkload === '' ? 14 : 0)
   );
+}
+
+/** 'YYYY-MM-DD HH:MM:SS' (UTC) of the minute before. */
+export function previousMinute(minute: string): string {
+  const ms = Date.parse(`${minute.replace(' ', 'T')}Z`) - 60_000;
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 const edgeKey = (r: SelectableRow) =>
@@ -127,10 +155,48 @@ export function reporterCounts(
   );
 }
 
-/** Applies rules 1 and 2 to every row (same order as given). */
+/**
+ * Applies rules 1 and 2 to every row (same order as given). Rows before `fromMinute` (the
+ * minute read before the window) only inform the partial-metrics rule; they are never chosen.
+ */
 export function selectRows<R extends SelectableRow>(
   rows: readonly R[],
+  opts: { fromMinute?: string } = {},
 ): Selection[] {
+  const metricsMinutes = new Set<string>();
+  const destMinutes = new Map<string, bigint>();
+  const signalMinutes = new Map<string, bigint>();
+  for (const r of rows) {
+    if (r.minuteMask === undefined) {
+      if (r.signal === 'metrics')
+        metricsMinutes.add(`${r.minute}\x1f${r.destinationService}`);
+      continue;
+    }
+    const dk = serviceKey(r);
+    destMinutes.set(dk, (destMinutes.get(dk) ?? 0n) | r.minuteMask);
+    const sk = `${dk}\x1f${r.signal}`;
+    signalMinutes.set(sk, (signalMinutes.get(sk) ?? 0n) | r.minuteMask);
+  }
+  // Minute rows: metrics after a minute without metrics into the destination are partial.
+  // Bucket rows: a signal that missed minutes its destination had traffic in gives way.
+  const rankOf = (r: SelectableRow) =>
+    r.minuteMask === undefined
+      ? rowRank(r, {
+          partialMetrics:
+            r.signal === 'metrics' &&
+            !metricsMinutes.has(
+              `${previousMinute(r.minute)}\x1f${r.destinationService}`,
+            ),
+          missedMinutes: false,
+        })
+      : rowRank(r, {
+          partialMetrics: false,
+          missedMinutes:
+            signalMinutes.get(`${serviceKey(r)}\x1f${r.signal}`) !==
+            destMinutes.get(serviceKey(r)),
+        });
+  const inWindow = (r: SelectableRow) =>
+    opts.fromMinute === undefined || r.minute >= opts.fromMinute;
   const edgeHasSource = new Set<string>();
   const destHasSource = new Set<string>();
   const destNamesSources = new Set<string>();
@@ -156,7 +222,7 @@ export function selectRows<R extends SelectableRow>(
     m.set(k, Math.min(m.get(k) ?? Infinity, rank));
   rows.forEach((r, i) => {
     if (!counted[i]) return;
-    const rank = rowRank(r);
+    const rank = rankOf(r);
     lower(bestEdge, precedenceKey(r), rank);
     lower(bestDest, serviceKey(r), rank);
     if (r.sourceWorkload === '') lower(bestDestUnnamed, serviceKey(r), rank);
@@ -169,7 +235,7 @@ export function selectRows<R extends SelectableRow>(
             bestEdge.get(precedenceKey(r)) ?? Infinity,
             bestDestUnnamed.get(serviceKey(r)) ?? Infinity,
           );
-    const chosen = best === rowRank(r);
+    const chosen = inWindow(r) && best === rankOf(r);
     return { counted: chosen && (counted[i] ?? false), chosen };
   });
 }

@@ -108,6 +108,8 @@ export interface TrafficDetail {
   destinations: PeerFigures[];
   /** Latency histogram of the whole window (µs upper bound -> count). */
   histogram: Record<string, number>;
+  /** The same histogram per step (the latency heatmap): µs upper bound -> count. */
+  heatmap: { t: number; buckets: Record<string, number> }[];
 }
 
 export interface DetailInput {
@@ -178,6 +180,7 @@ export function buildTrafficDetail(input: DetailInput): TrafficDetail {
   const series: SeriesPoint[] = [];
   const codesOverTime: TrafficDetail['codesOverTime'] = [];
   const flagsOverTime: TrafficDetail['flagsOverTime'] = [];
+  const heatmap: TrafficDetail['heatmap'] = [];
   const perSecond = (rec: Record<string, number>) =>
     Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, v / step]));
   for (let t = firstStep; t < input.endMs; t += stepMs) {
@@ -195,6 +198,7 @@ export function buildTrafficDetail(input: DetailInput): TrafficDetail {
     });
     codesOverTime.push({ t, rates: perSecond(codeStep.get(t) ?? {}) });
     flagsOverTime.push({ t, rates: perSecond(flagStep.get(t) ?? {}) });
+    heatmap.push({ t, buckets: m.buckets });
   }
   const total = totals.requests + totals.connections;
   const top = input.topPeers ?? 10;
@@ -226,5 +230,6 @@ export function buildTrafficDetail(input: DetailInput): TrafficDetail {
     sources: peers(input.sources, 's', input.seconds, top),
     destinations: peers(input.destinations, 'd', input.seconds, top),
     histogram: totals.buckets,
+    heatmap,
   };
 }

@@ -57,10 +57,10 @@ export interface GraphNode {
   health: Health;
 }
 
-/** A compound box: a namespace, or an app inside a namespace. */
+/** A compound box: a cluster (multi-cluster graphs), a namespace, or an app inside one. */
 export interface GraphBox {
   id: string;
-  kind: 'namespace' | 'app';
+  kind: 'cluster' | 'namespace' | 'app';
   label: string;
   parent: string | null;
 }

@@ -7,6 +7,7 @@ import { detailStats } from './detail-stats';
 import type { TrafficDetail } from './detail-types';
 import { FlagTable } from './FlagTable';
 import { HistogramChart } from './HistogramChart';
+import { LatencyHeatmap } from './LatencyHeatmap';
 import { LatencyChart } from './LatencyChart';
 import { PeerTable } from './PeerTable';
 import {
@@ -67,6 +68,7 @@ export function TrafficDetailView({
       {histogram && !tcp ? (
         <HistogramChart bars={histogramBars(detail.histogram)} />
       ) : null}
+      {histogram && !tcp ? <LatencyHeatmap steps={detail.heatmap} /> : null}
       {tcp ? null : (
         <section className="detail-section">
           <h3>Response codes</h3>

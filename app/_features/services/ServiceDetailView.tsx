@@ -18,6 +18,7 @@ import { useUrlState } from '../../_components/use-url-state';
 import { useTRPC } from '../../_trpc/client';
 import { TrafficDetailView } from '../charts/TrafficDetailView';
 import { viewLinks } from '../topology/panel-links';
+import { TopPaths } from '../topology/TopPaths';
 import { VersionTable } from './VersionTable';
 import './services.css';
 
@@ -27,7 +28,10 @@ const parse = (p: { get(name: string): string | null }) => ({
 const toParams = (patch: Partial<{ range: TimeRange }>) =>
   patch.range ? timeRangeParams(patch.range) : {};
 
-/** One service: inbound traffic by caller, version, code and flag; outbound by callee. */
+/**
+ * One service: inbound traffic by caller, version, code, flag and path, latency histogram and
+ * heatmap; outbound by callee.
+ */
 export function ServiceDetailView({
   namespace,
   service,
@@ -107,6 +111,24 @@ export function ServiceDetailView({
               histogram
               peers={{ sources: 'Callers', destinations: 'Served by' }}
             />
+            {inboundTcp ? null : (
+              <TopPaths
+                input={{
+                  window: queryWindow,
+                  graphType: 'service',
+                  node: {
+                    kind: 'service',
+                    namespace,
+                    service,
+                    workload: '',
+                    app: '',
+                    version: '',
+                  },
+                  direction: 'inbound',
+                }}
+                refetchMs={state.range.kind === 'preset' ? 30_000 : false}
+              />
+            )}
           </Panel>
           <Panel title="Outbound">
             <TrafficDetailView

@@ -11,6 +11,7 @@ import { TrafficDetailView } from '../charts/TrafficDetailView';
 import type { TopologyEdge, TopologyNode } from './graph-types';
 import { viewLinks } from './panel-links';
 import { signalLabel, toNodeRef } from './panel-helpers';
+import { TopPaths } from './TopPaths';
 import type { GraphTypeKey } from './url-state';
 
 export interface EdgePanelProps {
@@ -131,6 +132,20 @@ export function EdgePanel({
             <Link href={links.logs}>Access logs of this edge</Link>
           </p>
         </TrafficDetailView>
+      ) : null}
+      {detail.data && !tcp ? (
+        <TopPaths
+          input={{
+            window,
+            graphType,
+            edge: {
+              source: toNodeRef(source),
+              target: toNodeRef(target),
+              protocol: edge.protocol as 'http' | 'grpc',
+            },
+          }}
+          refetchMs={refetchMs}
+        />
       ) : null}
     </>
   );

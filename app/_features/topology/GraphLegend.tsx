@@ -1,5 +1,13 @@
-/** What shapes, colours and marks on the graph mean. */
-export function GraphLegend() {
+import type { EdgeColorKey, HealthPercents } from './url-state';
+
+/** What shapes, colours and marks on the graph mean (edge colours follow the chosen colouring). */
+export function GraphLegend({
+  edgeColor = 'health',
+  health,
+}: {
+  edgeColor?: EdgeColorKey;
+  health?: HealthPercents;
+}) {
   return (
     <details className="graph-legend">
       <summary>Legend</summary>
@@ -22,11 +30,22 @@ export function GraphLegend() {
         <li>
           <span className="lg lg-unknown" /> unknown (outside the mesh)
         </li>
-        <li>
-          <span className="lg-line ok" /> healthy ·{' '}
-          <span className="lg-line warn" /> degraded ·{' '}
-          <span className="lg-line bad" /> failing (error %)
-        </li>
+        {edgeColor === 'mtls' ? (
+          <li data-testid="legend-mtls">
+            <span className="lg-line ok" /> all mTLS ·{' '}
+            <span className="lg-line warn" /> partly mTLS ·{' '}
+            <span className="lg-line bad" /> plaintext ·{' '}
+            <span className="lg-line unknown" /> unknown (edge colour)
+          </li>
+        ) : (
+          <li>
+            <span className="lg-line ok" /> healthy ·{' '}
+            <span className="lg-line warn" /> degraded
+            {health ? ` (≥ ${health.degraded} % errors)` : ''} ·{' '}
+            <span className="lg-line bad" /> failing
+            {health ? ` (≥ ${health.failure} % errors)` : ' (error %)'}
+          </li>
+        )}
         <li>
           <span className="lg-line tcp" /> TCP ·{' '}
           <span className="lg-line dashed" /> plaintext ·{' '}

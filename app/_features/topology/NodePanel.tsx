@@ -11,6 +11,7 @@ import { TrafficDetailView } from '../charts/TrafficDetailView';
 import type { TopologyNode } from './graph-types';
 import { viewLinks } from './panel-links';
 import { kindLabel, toNodeRef } from './panel-helpers';
+import { TopPaths } from './TopPaths';
 import type { GraphTypeKey } from './url-state';
 
 export interface NodePanelProps {
@@ -107,6 +108,12 @@ export function NodePanel({
             <Link href={links.logs}>Access logs</Link>
           </p>
         </TrafficDetailView>
+      ) : null}
+      {data && data.totals.requests > 0 ? (
+        <TopPaths
+          input={{ window, graphType, node: toNodeRef(node), direction: side }}
+          refetchMs={refetchMs}
+        />
       ) : null}
     </>
   );

@@ -3,7 +3,9 @@
 import { TimeRangePicker } from '../../_components/TimeRangePicker';
 import { NamespacePicker } from '../../_components/NamespacePicker';
 import { SelectField } from '../../_components/SelectField';
+import { HealthFields } from './HealthFields';
 import {
+  EDGE_COLORS,
   EDGE_LABELS,
   GRAPH_TYPES,
   LAYOUTS,
@@ -103,6 +105,16 @@ export function TopologyToolbar({
         value={state.edgeLabels}
         options={EDGE_LABELS}
         onChange={(edgeLabels) => onChange({ edgeLabels })}
+      />
+      <SelectField
+        label="Edge colour"
+        value={state.edgeColor}
+        options={EDGE_COLORS}
+        onChange={(edgeColor) => onChange({ edgeColor })}
+      />
+      <HealthFields
+        value={state.health}
+        onChange={(health) => onChange({ health })}
       />
       <SelectField
         label="Layout"

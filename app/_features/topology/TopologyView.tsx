@@ -34,6 +34,10 @@ export function TopologyView() {
         window: queryWindow,
         graphType: state.graphType,
         includeIdle: state.idle,
+        thresholds: {
+          degraded: state.health.degraded / 100,
+          failure: state.health.failure / 100,
+        },
         filter: {
           namespaces: state.namespaces,
           protocols: state.protocols,
@@ -60,9 +64,12 @@ export function TopologyView() {
   const elements = useMemo(
     () =>
       graph.data
-        ? prepareElements(graph.data, { edgeLabels: state.edgeLabels })
+        ? prepareElements(graph.data, {
+            edgeLabels: state.edgeLabels,
+            edgeColor: state.edgeColor,
+          })
         : null,
-    [graph.data, state.edgeLabels],
+    [graph.data, state.edgeLabels, state.edgeColor],
   );
   const layoutRef = useRef(state.layout);
   layoutRef.current = state.layout;
@@ -101,7 +108,9 @@ export function TopologyView() {
             ? `${data.nodes.length} nodes, ${data.edges.length} edges${updated ? ` · updated ${updated}` : ''}${graph.isFetching ? ' · refreshing…' : ''}`
             : 'The service graph of your mesh, each request counted once.'
         }
-        actions={<GraphLegend />}
+        actions={
+          <GraphLegend edgeColor={state.edgeColor} health={state.health} />
+        }
       />
       <TopologyToolbar
         state={state}

@@ -71,7 +71,9 @@ function layeredFor(cy: Core): Map<string, Position> {
     .filter((n) => !isBox(n))
     .map((n: NodeSingular) => {
       const parent = n.parent().first();
-      const top = n.ancestors().last();
+      // bands are namespaces (inside a cluster box when the graph spans clusters)
+      const ns = n.ancestors().filter((a) => a.data('box') === 'namespace');
+      const top = ns.nonempty() ? ns.first() : n.ancestors().last();
       const group =
         parent.nonempty() && parent.data('box') === 'app'
           ? String(parent.id())
@@ -258,6 +260,8 @@ export function createGraphController(
       }
       if (changed) runLayout(layout, !drawn);
       drawn = drawn || cy.nodes().nonempty();
+      // laid out and ready for input: tests and `npm run bench:ui` wait for this mark
+      container.dataset.drawnNodes = String(cy.nodes().length);
     },
     relayout(layout) {
       runLayout(layout, true);

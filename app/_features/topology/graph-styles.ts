@@ -2,9 +2,11 @@
  * The cytoscape stylesheet: maps node/edge data and classes (prepare-elements.ts) to looks.
  *   nodes   shape by kind (workload circle, app rounded square, service triangle, gateway
  *           diamond, external hexagon, unknown dashed circle); border colour by health;
- *   boxes   namespace boxes dashed, app boxes solid, label on top;
+ *   boxes   cluster boxes double-lined (multi-cluster graphs), namespace boxes dashed, app boxes
+ *           solid, label on top;
  *   edges   colour by health (TCP blue, idle grey dotted), width by traffic, plaintext dashed;
- *           mTLS as a square "lock" at mid-edge: filled = all mutual TLS, hollow = partial.
+ *           mTLS as a square "lock" at mid-edge: filled = all mutual TLS, hollow = partial;
+ *           or, with the mTLS colouring, colour by mTLS state (full / partial / none / unknown).
  * Colours come from the page's CSS variables, so light and dark themes both work.
  */
 import type { StylesheetJson } from 'cytoscape';
@@ -138,6 +140,17 @@ export function graphStylesheet(
       },
     },
     {
+      selector: 'node.box-cluster',
+      style: {
+        'border-style': 'double',
+        'border-width': 3,
+        'background-opacity': 0.2,
+        'font-size': 13,
+        'font-weight': 700,
+        padding: '26px',
+      },
+    },
+    {
       selector: 'node.box-app',
       style: {
         'border-style': 'solid',
@@ -203,6 +216,18 @@ export function graphStylesheet(
         'mid-target-arrow-color': t.warn,
       },
     },
+    // mTLS colouring (toolbar "Edge colour: mTLS"): overrides health and protocol colours
+    ...(
+      [
+        ['full', t.ok],
+        ['partial', t.warn],
+        ['none', t.bad],
+        ['unknown', t.muted],
+      ] as const
+    ).map(([state, colour]) => ({
+      selector: `edge.color-mtls.mtls-${state}`,
+      style: { 'line-color': colour, 'target-arrow-color': colour },
+    })),
     {
       selector: 'edge.inferred',
       style: {

@@ -11,10 +11,12 @@ import {
   formatBytesRate,
 } from '../charts/format';
 import type { TopologyEdge, TopologyGraph } from './graph-types';
-import type { EdgeLabelKey } from './url-state';
+import type { EdgeColorKey, EdgeLabelKey } from './url-state';
 
 export interface ElementsOptions {
   edgeLabels: EdgeLabelKey;
+  /** 'mtls' colours edges by mTLS state instead of health (graph-styles.ts `color-mtls`). */
+  edgeColor?: EdgeColorKey;
 }
 
 /** Edge label for the chosen mode; TCP edges show bytes/s (they have no requests). */
@@ -56,10 +58,15 @@ export function prepareElements(
   opts: ElementsOptions,
 ): ElementDefinition[] {
   const out: ElementDefinition[] = [];
+  const parentOf = new Map(graph.boxes.map((b) => [b.id, b.parent]));
+  const depth = (id: string | null): number => {
+    let d = 0;
+    for (let p = id; p !== null && d < 8; p = parentOf.get(p) ?? null) d++;
+    return d;
+  };
+  // Parents before children: cluster, namespace, app boxes.
   const boxes = [...graph.boxes].sort(
-    (a, b) =>
-      (a.parent === null ? 0 : 1) - (b.parent === null ? 0 : 1) ||
-      a.id.localeCompare(b.id),
+    (a, b) => depth(a.parent) - depth(b.parent) || a.id.localeCompare(b.id),
   );
   for (const b of boxes) {
     out.push({
@@ -100,7 +107,7 @@ export function prepareElements(
         label: edgeLabel(e, opts.edgeLabels),
         width: edgeWidth(e),
       },
-      classes: `proto-${e.protocol} health-${e.health} mtls-${e.mtls}${e.idle ? ' idle' : ''}${e.inferred ? ' inferred' : ''}`,
+      classes: `proto-${e.protocol} health-${e.health} mtls-${e.mtls}${opts.edgeColor === 'mtls' ? ' color-mtls' : ''}${e.idle ? ' idle' : ''}${e.inferred ? ' inferred' : ''}`,
     });
   }
   return out;

@@ -11,6 +11,8 @@ describe('topology URL state', () => {
       graphType: 'workload',
       layout: 'layered',
       edgeLabels: 'rate',
+      edgeColor: 'health',
+      health: { degraded: 1, failure: 10 },
       idle: false,
       search: '',
       selected: null,
@@ -21,7 +23,7 @@ describe('topology URL state', () => {
   it('reads every parameter, ignoring unknown values', () => {
     const s = parseTopologyState(
       new URLSearchParams(
-        'range=1h&ns=bookinfo,shop&proto=http,smtp&graph=app&layout=force&labels=p95&idle=1&q=rev&edge=a->b:http&refresh=off',
+        'range=1h&ns=bookinfo,shop&proto=http,smtp&graph=app&layout=force&labels=p95&color=mtls&warn=0.5&fail=5&idle=1&q=rev&edge=a->b:http&refresh=off',
       ),
     );
     expect(s).toMatchObject({
@@ -31,6 +33,8 @@ describe('topology URL state', () => {
       graphType: 'app',
       layout: 'force',
       edgeLabels: 'p95',
+      edgeColor: 'mtls',
+      health: { degraded: 0.5, failure: 5 },
       idle: true,
       search: 'rev',
       selected: { kind: 'edge', id: 'a->b:http' },
@@ -51,5 +55,22 @@ describe('topology URL state', () => {
     const state = parseTopologyState(new URLSearchParams(q));
     expect(state.graphType).toBe('workload');
     expect(state.selected).toEqual({ kind: 'edge', id: 'e1' });
+  });
+
+  it('keeps health thresholds in range and in order', () => {
+    const s = parseTopologyState(new URLSearchParams('warn=30&fail=abc'));
+    expect(s.health).toEqual({ degraded: 10, failure: 10 });
+    expect(
+      parseTopologyState(new URLSearchParams('warn=-1&fail=400')).health,
+    ).toEqual({ degraded: 1, failure: 10 });
+    expect(
+      applyParams(
+        'color=mtls',
+        topologyParams({
+          edgeColor: 'health',
+          health: { degraded: 2, failure: 10 },
+        }),
+      ),
+    ).toBe('warn=2');
   });
 });

@@ -30,6 +30,20 @@ export const EDGE_LABELS = [
 ] as const;
 export type EdgeLabelKey = (typeof EDGE_LABELS)[number]['key'];
 
+/** What an edge's colour says: its health (error rate) or its mTLS state (for the mTLS view). */
+export const EDGE_COLORS = [
+  { key: 'health', label: 'Health' },
+  { key: 'mtls', label: 'mTLS' },
+] as const;
+export type EdgeColorKey = (typeof EDGE_COLORS)[number]['key'];
+
+/** Error-rate thresholds of the health colours, in percent (defaults as the server's: 1 % / 10 %). */
+export interface HealthPercents {
+  degraded: number;
+  failure: number;
+}
+export const DEFAULT_HEALTH: HealthPercents = { degraded: 1, failure: 10 };
+
 export const PROTOCOLS = ['http', 'grpc', 'tcp'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
@@ -52,6 +66,8 @@ export interface TopologyState {
   graphType: GraphTypeKey;
   layout: LayoutKey;
   edgeLabels: EdgeLabelKey;
+  edgeColor: EdgeColorKey;
+  health: HealthPercents;
   idle: boolean;
   search: string;
   selected: Selection;
@@ -68,11 +84,23 @@ function oneOf<T extends string>(
   return options.find((o) => o.key === value)?.key ?? fallback;
 }
 
+/** A percentage 0..100 from the URL, or the fallback when missing or out of range. */
+function percent(value: string | null, fallback: number): number {
+  if (value === null || value.trim() === '') return fallback;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 && n <= 100 ? n : fallback;
+}
+
 function list(value: string | null): string[] {
   return (value ?? '')
     .split(',')
     .map((v) => v.trim())
     .filter((v) => v.length > 0);
+}
+
+/** Thresholds in order: a degraded level above the failure level is lowered to it. */
+function healthOf(degraded: number, failure: number): HealthPercents {
+  return { degraded: Math.min(degraded, failure), failure };
 }
 
 export function parseTopologyState(p: Params): TopologyState {
@@ -88,6 +116,11 @@ export function parseTopologyState(p: Params): TopologyState {
     graphType: oneOf(p.get('graph'), GRAPH_TYPES, 'workload'),
     layout: oneOf(p.get('layout'), LAYOUTS, 'layered'),
     edgeLabels: oneOf(p.get('labels'), EDGE_LABELS, 'rate'),
+    edgeColor: oneOf(p.get('color'), EDGE_COLORS, 'health'),
+    health: healthOf(
+      percent(p.get('warn'), DEFAULT_HEALTH.degraded),
+      percent(p.get('fail'), DEFAULT_HEALTH.failure),
+    ),
     idle: p.get('idle') === '1',
     search: p.get('q') ?? '',
     selected: edge
@@ -116,6 +149,18 @@ export function topologyParams(
     out.layout = patch.layout === 'layered' ? null : patch.layout;
   if (patch.edgeLabels)
     out.labels = patch.edgeLabels === 'rate' ? null : patch.edgeLabels;
+  if (patch.edgeColor)
+    out.color = patch.edgeColor === 'health' ? null : patch.edgeColor;
+  if (patch.health) {
+    out.warn =
+      patch.health.degraded === DEFAULT_HEALTH.degraded
+        ? null
+        : String(patch.health.degraded);
+    out.fail =
+      patch.health.failure === DEFAULT_HEALTH.failure
+        ? null
+        : String(patch.health.failure);
+  }
   if (patch.idle !== undefined) out.idle = patch.idle ? '1' : null;
   if (patch.search !== undefined) out.q = patch.search || null;
   if (patch.refresh)

@@ -58,6 +58,39 @@ export function serviceFromHost(hostWithPort: string): ServiceHost {
   return { service: host, namespace: '', host };
 }
 
+/**
+ * The service an inbound (server-side) line was for. The mTLS SNI or the inbound cluster name
+ * carry the full Kubernetes host; without them (plaintext into an `inbound|port||` cluster) only
+ * the client's authority is left, and that may be any form the client used: the full host, the
+ * short `productpage.bookinfo:9080` (namespace-qualified) or `productpage:9080`, an IP, or a
+ * public name routed in by a gateway. The proxy logging the line IS the destination, so its own
+ * canonical service wins over anything that is not a name of a service in its namespace.
+ */
+export function inboundDestination(
+  meshHost: string,
+  authority: string,
+  self: { service: string; namespace: string },
+): { service: string; namespace: string } {
+  if (meshHost.length > 0) {
+    const { service, namespace } = serviceFromHost(meshHost);
+    return { service, namespace };
+  }
+  if (authority.length === 0)
+    return { service: self.service, namespace: self.namespace };
+  const dest = serviceFromHost(authority);
+  if (dest.namespace !== '')
+    return { service: dest.service, namespace: dest.namespace };
+  const parts = dest.host.split('.');
+  const ip = /^[\d.]+$|^\[?[0-9a-f]*:[0-9a-f:]*\]?$/i.test(dest.host);
+  if (!ip && parts.length === 2 && parts[1] === self.namespace)
+    return { service: parts[0]!, namespace: self.namespace };
+  if (!ip && parts.length === 1)
+    return { service: dest.host, namespace: self.namespace };
+  if (self.service !== '')
+    return { service: self.service, namespace: self.namespace };
+  return { service: dest.service, namespace: '' };
+}
+
 /** Splits `direction|port|subset|host` (Istio's BuildSubsetKey); undefined for other names. */
 export function parseClusterName(
   name: string,
@@ -304,10 +337,13 @@ export function normalizeRecord(
 
   if (reporter === 'inbound') {
     const sni = parseIstioSni(rec.requestedServerName);
-    const host = sni?.host || (parsedCluster?.host ?? '') || rec.authority;
-    const dest = host.length > 0 ? serviceFromHost(host) : undefined;
-    row.DestinationService = dest?.service ?? self.service;
-    row.DestinationNamespace = dest?.namespace || self.namespace;
+    const dest = inboundDestination(
+      sni?.host || (parsedCluster?.host ?? ''),
+      rec.authority,
+      self,
+    );
+    row.DestinationService = dest.service;
+    row.DestinationNamespace = dest.namespace || self.namespace;
     row.DestinationWorkload = self.workload;
     row.DestinationVersion = self.version || (sni?.subset ?? '');
     row.DestinationCluster = self.cluster;

@@ -1,6 +1,7 @@
 /** `topology`: the service graph, and the detail of one edge or node (the side panel). */
 import { z } from 'zod';
 import { trafficDetail } from '../../queries/edges';
+import { topPaths } from '../../queries/top-paths';
 import { meshInventory, topologyGraph } from '../../queries/topology';
 import { resolveWindow } from '../../queries/traffic-filter';
 import { asDestination, asSource, edgeFilter } from '../../topology/peer-match';
@@ -62,6 +63,50 @@ export const topologyRouter = createTRPCRouter({
         ...resolveWindowArgs(input.window),
         ...filter,
         protocols: [input.protocol],
+      });
+    }),
+
+  /** Top paths (from the access logs) of an edge, or of a node's inbound or outbound side. */
+  paths: publicProcedure
+    .input(
+      windowed.extend({
+        graphType: graphTypeSchema.default('workload'),
+        edge: z
+          .object({
+            source: nodeRefSchema,
+            target: nodeRefSchema,
+            protocol: z.enum(['http', 'grpc', 'tcp']),
+          })
+          .optional(),
+        node: nodeRefSchema.optional(),
+        direction: z.enum(['inbound', 'outbound']).default('inbound'),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const db = await ctx.db();
+      const window = resolveWindowArgs(input.window);
+      if (input.edge) {
+        const filter = edgeFilter(
+          input.edge.source,
+          input.edge.target,
+          input.graphType,
+        );
+        if (filter === null) return null;
+        return topPaths(db, {
+          ...window,
+          ...filter,
+          protocols: [input.edge.protocol],
+        });
+      }
+      if (!input.node) return null;
+      if (input.direction === 'outbound') {
+        const source = asSource(input.node, input.graphType);
+        return source ? topPaths(db, { ...window, source }) : null;
+      }
+      if (input.node.kind === 'unknown') return null;
+      return topPaths(db, {
+        ...window,
+        destination: asDestination(input.node, input.graphType),
       });
     }),
 

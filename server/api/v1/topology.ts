@@ -4,7 +4,11 @@
  */
 import { z } from 'zod';
 import { topologyGraph } from '../../queries/topology';
-import type { GraphEdge, GraphNode } from '../../topology/types';
+import {
+  DEFAULT_THRESHOLDS,
+  type GraphEdge,
+  type GraphNode,
+} from '../../topology/types';
 import { createInnerContext } from '../trpc';
 import { firstValues, listParam, timeParam, windowOf } from './params';
 
@@ -14,6 +18,9 @@ const query = z.object({
   graphType: z.enum(['workload', 'service', 'app']).default('workload'),
   cluster: z.string().max(512).optional(),
   idle: z.enum(['true', 'false']).default('false'),
+  // error-ratio thresholds of `health` (0..1)
+  degraded: z.coerce.number().min(0).max(1).optional(),
+  failure: z.coerce.number().min(0).max(1).optional(),
 });
 
 const protocols = z.array(z.enum(['http', 'grpc', 'tcp']));
@@ -58,6 +65,7 @@ function apiEdge(e: GraphEdge) {
     },
     bytesPerSecond: e.bytesPerSecond,
     mtlsShare: e.mtlsShare,
+    mtls: e.mtls,
     id: e.id,
     signals: e.signals.map((s) => API_SIGNAL[s] ?? s),
     clientErrorRatio: e.clientErrorRatio,
@@ -85,6 +93,13 @@ export async function topologyHandler(
     cluster: q.cluster,
     graphType: q.graphType,
     includeIdle: q.idle === 'true',
+    thresholds: {
+      degraded: Math.min(
+        q.degraded ?? DEFAULT_THRESHOLDS.degraded,
+        q.failure ?? DEFAULT_THRESHOLDS.failure,
+      ),
+      failure: q.failure ?? DEFAULT_THRESHOLDS.failure,
+    },
   });
   return {
     window: {
