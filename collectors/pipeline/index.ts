@@ -6,17 +6,15 @@
 import path from 'node:path';
 import type { Config } from '~/server/config';
 import type { Db } from '~/server/db/client';
-import { logger } from '~/server/log';
 import { metrics } from '~/server/telemetry/metrics';
 import { Spool } from './spool';
+import { startSpoolReplay } from './spool-replay';
 import { TableSink } from './table-sink';
 import { ClickHouseWriter, deadLetterRow, type DeadLetterRow } from './writer';
 
 export { BackpressureError, ShuttingDownError } from './errors';
 export { SpoolFullError } from './spool';
 export type { TableSink } from './table-sink';
-
-const log = logger('pipeline');
 
 export interface Pipeline {
   /** The sink of one table (created on first use). */
@@ -76,33 +74,7 @@ export function createPipeline({
     return s;
   };
 
-  let replaying = false;
-  const replay = async () => {
-    if (replaying) return;
-    replaying = true;
-    try {
-      for (const entry of spool.list()) {
-        const batch = await spool.read(entry);
-        await writer.insertWithRetry(batch.table, batch.rows);
-        await spool.remove(entry.file);
-        metrics().spoolBytes.set(spool.sizeBytes);
-        log.info(
-          { table: batch.table, rows: batch.rows.length },
-          'replayed a spooled batch',
-        );
-      }
-    } catch (err) {
-      log.debug(
-        { err: (err as Error).message },
-        'spool replay deferred: the store still fails',
-      );
-    } finally {
-      replaying = false;
-    }
-  };
-  const replayTimer = setInterval(() => void replay(), replayIntervalMs);
-  replayTimer.unref();
-  void replay();
+  const replayer = startSpoolReplay(spool, writer, replayIntervalMs);
 
   return {
     sink,
@@ -118,7 +90,7 @@ export function createPipeline({
       await Promise.all([...sinks.values()].map((s) => s.flush()));
     },
     async close() {
-      clearInterval(replayTimer);
+      replayer.stop();
       // Dead letters last: closing other sinks may still produce some.
       const others = [...sinks.values()].filter(
         (s) => s.table !== 'dead_letters',

@@ -85,6 +85,13 @@ export class Spool {
     return { ...entry, rows };
   }
 
+  /** Renames an unreadable batch to `<file>.unreadable` (kept for a person, no longer replayed). */
+  async setAside(file: string): Promise<void> {
+    const size = fs.statSync(file).size;
+    await fs.promises.rename(file, `${file}.unreadable`);
+    this.bytes = Math.max(0, this.bytes - size);
+  }
+
   async remove(file: string): Promise<void> {
     const size = fs.statSync(file).size;
     await fs.promises.unlink(file);

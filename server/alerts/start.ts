@@ -8,6 +8,7 @@ import { logger } from '../log';
 import { runtime } from '../runtime';
 import { createDeliveryQueue, type DeliveryQueue } from './delivery';
 import type { AlertEvaluator } from './evaluator';
+import { createLease } from './lease';
 import { createRuleEvaluation } from './rule-evaluation';
 import type { Destination } from './rule-schema';
 import { hostAllowList } from './transports/allow-list';
@@ -62,14 +63,27 @@ export async function startAlerting(
     // The log may be unreadable now (ClickHouse down): evaluation goes on, new deliveries too.
     log.error({ err }, 'could not resume unfinished alert deliveries');
   }
-  evaluator.add(
-    createRuleEvaluation({
-      db,
-      delivery,
-      globalDestinations: globalDestinations(config),
-      publicUrl: () => publicUrlOf(config),
-      resendIntervalMs: resendIntervalMs(config),
-    }),
-  );
-  return { delivery, stop: () => delivery.stop() };
+  const evaluate = createRuleEvaluation({
+    db,
+    delivery,
+    globalDestinations: globalDestinations(config),
+    publicUrl: () => publicUrlOf(config),
+    resendIntervalMs: resendIntervalMs(config),
+  });
+  // Several alerts replicas may run: only the holder of the lease evaluates (lease.ts).
+  const lease = createLease({
+    db,
+    name: 'alerts-evaluator',
+    ttlMs: 3 * env.MESHLENS_ALERTS_INTERVAL_S * 1000,
+  });
+  evaluator.add(async (now) => {
+    if (await lease.tick()) await evaluate(now);
+  });
+  return {
+    delivery,
+    stop: async () => {
+      await delivery.stop();
+      await lease.release();
+    },
+  };
 }

@@ -4,6 +4,7 @@
  * Pure; every failure is a DecodeError (HTTP 400) or a TooLargeError (HTTP 413), both permanent.
  */
 import snappy from 'snappyjs';
+import { checkSnappyBlock } from './snappy-check';
 import {
   METADATA_TYPES,
   WriteRequest,
@@ -64,6 +65,7 @@ export function decodeSnappy(body: Buffer, maxBytes: number): Buffer {
     );
   }
   try {
+    checkSnappyBlock(body);
     return snappy.uncompress(body, maxBytes);
   } catch (err) {
     throw new DecodeError(
