@@ -404,9 +404,13 @@ export async function authGate(
     return true;
   }
   if (
-    principal.via === 'cookie' &&
     !['GET', 'HEAD', 'OPTIONS'].includes(method) &&
-    !sameOrigin(req)
+    // Cookie sessions need proof of our own origin. With auth off, a browser's cross-site post
+    // to 127.0.0.1 carries a foreign Origin; scripts (curl) send none and are let through.
+    ((principal.via === 'cookie' && !sameOrigin(req)) ||
+      (principal.via === 'none' &&
+        req.headers.origin !== undefined &&
+        !sameOrigin(req)))
   ) {
     json(res, 403, {
       error: {

@@ -5,6 +5,7 @@
  * optional Kubernetes metadata naming the pod. Answers 204 when every line was stored, 200 with
  * counts when some went to the dead letters, 429/503 + Retry-After when the pipeline is full.
  */
+import { bearerChecker } from '../traces-shared/auth';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, HttpError } from '../../http/body';
 import { sendJson, type Route } from '../../http/server';
@@ -143,11 +144,19 @@ export function envoyLogsPushRoute(
   customFormat?: string,
 ): Route {
   const ingester = new AccessLogIngester(pipeline, 'http_push', customFormat);
+  // Open unless ingest tokens for access_log exist (Settings, docs/security.md).
+  const authorized = bearerChecker(undefined, 'access_log');
   return {
     method: 'POST',
     path: '/v1/envoy/logs',
     receiver: 'envoy_logs_push',
     async handler(req: IncomingMessage, res: ServerResponse) {
+      if (!authorized(req.headers.authorization)) {
+        req.resume();
+        throw new HttpError(401, 'missing or wrong bearer token', {
+          'www-authenticate': 'Bearer realm="meshlens-access-log"',
+        });
+      }
       const contentType = String(req.headers['content-type'] ?? '')
         .split(';')[0]!
         .trim()

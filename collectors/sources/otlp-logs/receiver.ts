@@ -6,7 +6,7 @@
  * UNAUTHENTICATED without the token, 415 for a wrong content type, 429 / RESOURCE_EXHAUSTED
  * and 503 / UNAVAILABLE (+ Retry-After) when the pipeline is full or stopping.
  */
-import crypto from 'node:crypto';
+import { bearerChecker } from '../traces-shared/auth';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import { HttpError, readBody } from '../../http/body';
@@ -43,17 +43,6 @@ export interface OtlpLogsOptions {
   /** MESHLENS_OTLP_TOKEN: bearer token senders must present; undefined = no auth. */
   token?: string | undefined;
   customFormat?: string | undefined;
-}
-
-function tokenChecker(
-  token: string | undefined,
-): (header: string | undefined) => boolean {
-  if (!token) return () => true;
-  const want = Buffer.from(`Bearer ${token}`);
-  return (header) => {
-    const got = Buffer.from(header ?? '');
-    return got.length === want.length && crypto.timingSafeEqual(got, want);
-  };
 }
 
 /** Stores one export request; resolves when every row is durable. */
@@ -104,7 +93,7 @@ export function otlpLogsHttpRoute(opts: OtlpLogsOptions): Route {
     'otlp_logs',
     opts.customFormat,
   );
-  const authorized = tokenChecker(opts.token);
+  const authorized = bearerChecker(opts.token, 'otlp');
   return {
     method: 'POST',
     path: '/v1/logs',
@@ -173,7 +162,7 @@ export function otlpLogsGrpcService(opts: OtlpLogsOptions): GrpcService {
     'otlp_logs',
     opts.customFormat,
   );
-  const authorized = tokenChecker(opts.token);
+  const authorized = bearerChecker(opts.token, 'otlp');
   const definition: grpc.ServiceDefinition = {
     Export: {
       path: `/${LOGS_SERVICE}/Export`,

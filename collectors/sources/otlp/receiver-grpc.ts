@@ -72,7 +72,7 @@ function refusalStatus(refusal: Refusal): Partial<grpc.StatusObject> {
 
 export function otlpGrpcTraceService(ctx: ReceiverContext): GrpcService {
   const { pipeline, config } = ctx;
-  const authorized = bearerChecker(config.env.MESHLENS_OTLP_TOKEN);
+  const authorized = bearerChecker(config.env.MESHLENS_OTLP_TOKEN, 'otlp');
 
   async function exportTraces(call: RawCall): Promise<Uint8Array> {
     const spans = decodeOtlpTracesProtobuf(call.request);

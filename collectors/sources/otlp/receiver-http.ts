@@ -56,7 +56,7 @@ function fail(
 
 export function otlpHttpTraceRoutes(ctx: ReceiverContext): Route[] {
   const { pipeline, config } = ctx;
-  const authorized = bearerChecker(config.env.MESHLENS_OTLP_TOKEN);
+  const authorized = bearerChecker(config.env.MESHLENS_OTLP_TOKEN, 'otlp');
   const maxBodyBytes = config.pipeline.maxBodyBytes;
 
   async function handle(

@@ -96,7 +96,10 @@ function retryLater(err: Error): HttpError {
 
 export function remoteWriteRoutes(ctx: ReceiverContext): Route[] {
   const { config, pipeline } = ctx;
-  const authorized = bearerChecker(config.env.MESHLENS_REMOTE_WRITE_TOKEN);
+  const authorized = bearerChecker(
+    config.env.MESHLENS_REMOTE_WRITE_TOKEN,
+    'remote_write',
+  );
   const maxBytes = config.pipeline.maxBodyBytes;
   const families = new FamilyTypes();
   const ingester = new MetricsIngester(pipeline, {

@@ -19,7 +19,7 @@ export const ZIPKIN_SOURCE = 'zipkin';
 
 export function zipkinRoutes(ctx: ReceiverContext): Route[] {
   const { pipeline, config } = ctx;
-  const authorized = bearerChecker(config.env.MESHLENS_ZIPKIN_TOKEN);
+  const authorized = bearerChecker(config.env.MESHLENS_ZIPKIN_TOKEN, 'zipkin');
 
   async function handle(
     req: IncomingMessage,

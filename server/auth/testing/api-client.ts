@@ -4,6 +4,9 @@
  */
 import superjson from 'superjson';
 
+/** An answer slower than this is a failure (a hang), not a wait. */
+const TIMEOUT_MS = 30_000;
+
 export interface Answer {
   status: number;
   /** The parsed JSON body (the tRPC result's data when it succeeded). */
@@ -56,6 +59,7 @@ export async function trpcQuery(
     await fetch(`${base}/api/trpc/${path}${qs}`, {
       headers: headersFor(c),
       redirect: 'manual',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
     }),
   );
 }
@@ -72,6 +76,7 @@ export async function trpcMutation(
       headers: { 'content-type': 'application/json', ...headersFor(c) },
       body: JSON.stringify(superjson.serialize(input)),
       redirect: 'manual',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
     }),
   );
 }
@@ -85,6 +90,7 @@ export async function get(
     await fetch(`${base}${pathAndQuery}`, {
       headers: headersFor(c),
       redirect: 'manual',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
     }),
   );
 }
