@@ -11,10 +11,9 @@
  */
 import type { Db } from '../db/client';
 import { queryRows } from '../queries/clickhouse';
-import { num, SELECTED_ROLLUPS_CTE } from '../queries/edge-selection';
+import { num, selectedRollups } from '../queries/edge-selection';
 import {
   filterSql,
-  windowParams,
   type ResolvedWindow,
   type TrafficFilter,
 } from '../queries/traffic-filter';
@@ -111,9 +110,11 @@ export async function policyRows(
   filter: TrafficFilter = {},
 ): Promise<PolicyRow[]> {
   const f = filterSql(filter);
+  // coarse buckets where they fit: first/last seen are then as precise as the bucket
+  const sel = selectedRollups(db.database, w, { coarse: true });
   const rows = await queryRows<StoredRow>(db, {
-    what: 'reading mTLS policy per edge from edge_rollups_1m',
-    query: `${SELECTED_ROLLUPS_CTE}
+    what: 'reading mTLS policy per edge from the edge rollups',
+    query: `${sel.cte}
       SELECT Signal AS signal, sns, sw, ssvc, dns, dsvc, dw, dcl, proto,
              ${TALLY_SQL},
              toUnixTimestamp(minIf(Minute, ${POLICY} AND mtls = 'no')) AS first_plain,
@@ -122,7 +123,7 @@ export async function policyRows(
        WHERE ${TALLY_WHERE}${f.sql}
        GROUP BY signal, sns, sw, ssvc, dns, dsvc, dw, dcl, proto
        LIMIT 100000`,
-    params: { ...windowParams(db.database, w), ...f.params },
+    params: { ...sel.params, ...f.params },
   });
   return rows.map((r) => ({
     signal: r.signal,
@@ -159,9 +160,10 @@ export async function trendRows(
   filter: TrafficFilter = {},
 ): Promise<TrendRow[]> {
   const f = filterSql(filter);
+  const sel = selectedRollups(db.database, w, { coarse: false });
   const rows = await queryRows<TallyColumns & { t: number; dns: string }>(db, {
     what: 'reading the mTLS trend from edge_rollups_1m',
-    query: `${SELECTED_ROLLUPS_CTE}
+    query: `${sel.cte}
       SELECT toUnixTimestamp(toStartOfInterval(Minute, toIntervalSecond({step:UInt32}))) AS t,
              dns, ${TALLY_SQL}
         FROM selected
@@ -170,7 +172,7 @@ export async function trendRows(
        ORDER BY t
        LIMIT 200000`,
     params: {
-      ...windowParams(db.database, w),
+      ...sel.params,
       ...f.params,
       step: Math.max(60, Math.round(stepSeconds / 60) * 60),
     },
