@@ -59,6 +59,7 @@ export function createPipeline({
     maxAttempts: config.pipeline.insertMaxAttempts,
   });
   const sinks = new Map<string, TableSink<unknown>>();
+  let closed = false;
 
   const sink = <Row>(table: string): TableSink<Row> => {
     let s = sinks.get(table);
@@ -72,6 +73,8 @@ export function createPipeline({
         onQueueDepth: (rows) => metrics().queueRows.set({ table }, rows),
       });
       sinks.set(table, s);
+      // A table first used after close() refuses too (ShuttingDownError), like the others.
+      if (closed) void s.close();
     }
     return s;
   };
@@ -118,6 +121,7 @@ export function createPipeline({
       await Promise.all([...sinks.values()].map((s) => s.flush()));
     },
     async close() {
+      closed = true;
       clearInterval(replayTimer);
       // Dead letters last: closing other sinks may still produce some.
       const others = [...sinks.values()].filter(
