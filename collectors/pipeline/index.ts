@@ -57,6 +57,7 @@ export function createPipeline({
     maxAttempts: config.pipeline.insertMaxAttempts,
   });
   const sinks = new Map<string, TableSink<unknown>>();
+  let closed = false;
 
   const sink = <Row>(table: string): TableSink<Row> => {
     let s = sinks.get(table);
@@ -70,6 +71,8 @@ export function createPipeline({
         onQueueDepth: (rows) => metrics().queueRows.set({ table }, rows),
       });
       sinks.set(table, s);
+      // A table first used after close() refuses too (ShuttingDownError), like the others.
+      if (closed) void s.close();
     }
     return s;
   };
@@ -90,6 +93,7 @@ export function createPipeline({
       await Promise.all([...sinks.values()].map((s) => s.flush()));
     },
     async close() {
+      closed = true;
       replayer.stop();
       // Dead letters last: closing other sinks may still produce some.
       const others = [...sinks.values()].filter(

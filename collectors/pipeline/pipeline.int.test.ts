@@ -121,6 +121,10 @@ describe('pipeline on the embedded engine', () => {
     await expect(sink.offer([request(4000)])).rejects.toBeInstanceOf(
       ShuttingDownError,
     );
+    // a table first used after close() refuses as well
+    await expect(
+      pipeline.sink('otel_logs').offer([{ Body: 'late' }]),
+    ).rejects.toBeInstanceOf(ShuttingDownError);
     expect(
       await count('mesh_requests', "RequestId IN ('req-1000','req-3000')"),
     ).toBe(2);

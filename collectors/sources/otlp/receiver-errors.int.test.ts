@@ -221,6 +221,25 @@ describe('OTLP/HTTP receiver under backpressure and with auth', () => {
     }
   });
 
+  it('503 with Retry-After once the pipeline is shutting down', async () => {
+    const stopping = await startSpanReceivers(db);
+    try {
+      await stopping.pipeline.close();
+      const res = await post(
+        stopping.otlpHttp.url,
+        jsonRequest([jsonSpan('99'.repeat(16), '98'.repeat(8), 'too late')]),
+        { 'content-type': 'application/json' },
+      );
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(((await res.json()) as { message: string }).message).toMatch(
+        /shutting down/,
+      );
+    } finally {
+      await stopping.close();
+    }
+  });
+
   it('401 without the bearer token when MESHLENS_OTLP_TOKEN is set, 200 with it (real exporter)', async () => {
     const authed = await startSpanReceivers(db, (c) =>
       withEnv(c, { MESHLENS_OTLP_TOKEN: 's3cret' }),
