@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   forceNamespaces,
   scrubGraph,
+  scrubMtls,
   scrubRequests,
   scrubTrace,
   spanNamespace,
@@ -117,5 +118,65 @@ describe('namespace scope', () => {
         allowed,
       ),
     ).toEqual([row('bookinfo', 'bookinfo'), row('', 'bookinfo')]);
+  });
+
+  it('keeps only in-scope rows, edges, workloads and identities of an mTLS report', () => {
+    const edge = (s: string | null, d: string | null) => ({
+      source: { namespace: s, workload: 'w' },
+      destination: { namespace: d, service: 's' },
+    });
+    const r = scrubMtls(
+      {
+        mesh: { requestShare: 1 },
+        clusters: [{ cluster: 'c1' }],
+        namespaces: [{ namespace: 'bookinfo' }, { namespace: 'shop' }],
+        services: [{ namespace: 'shop', service: 'cart' }],
+        edges: [
+          edge('bookinfo', 'bookinfo'),
+          edge('bookinfo', 'shop'),
+          edge(null, 'bookinfo'),
+        ],
+        plaintextEdges: [edge('shop', 'shop')],
+        sidecarlessSources: [],
+        mixedWorkloads: [
+          {
+            namespace: 'bookinfo',
+            workload: 'r',
+            plaintextCallers: [{ namespace: 'shop' }, { namespace: '' }],
+          },
+        ],
+        identities: {
+          workloads: [
+            {
+              namespace: 'bookinfo',
+              principal: 'spiffe://cluster.local/ns/bookinfo/sa/r',
+            },
+            {
+              namespace: 'shop',
+              principal: 'spiffe://cluster.local/ns/shop/sa/c',
+            },
+          ],
+          edges: [
+            {
+              sourcePrincipal: 'spiffe://cluster.local/ns/shop/sa/c',
+              destinationPrincipal: 'spiffe://cluster.local/ns/bookinfo/sa/r',
+              sourceWorkloads: ['shop/c'],
+              destinationWorkloads: ['bookinfo/r'],
+            },
+          ],
+        },
+        trend: [{ t: 1 }],
+      },
+      allowed,
+    );
+    expect(JSON.stringify(r)).not.toContain('shop');
+    expect(r.edges).toEqual([
+      edge('bookinfo', 'bookinfo'),
+      edge(null, 'bookinfo'),
+    ]);
+    expect(r.namespaces).toEqual([{ namespace: 'bookinfo' }]);
+    expect(r.mixedWorkloads[0]!.plaintextCallers).toEqual([{ namespace: '' }]);
+    expect(r.identities.workloads).toHaveLength(1);
+    expect(r.clusters).toEqual([{ cluster: 'c1' }]);
   });
 });
