@@ -37,6 +37,7 @@ import { findBySecret } from './token-store';
 const log = logger('auth');
 const OIDC_COOKIE = 'meshlens_oidc';
 const MAX_FORM_BYTES = 16 * 1024;
+const FORM_TOO_LARGE = 'form too large';
 
 const principals = new WeakMap<IncomingMessage, Principal>();
 
@@ -105,7 +106,7 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_FORM_BYTES) throw new Error('form too large');
+    if (size > MAX_FORM_BYTES) throw new Error(FORM_TOO_LARGE);
     chunks.push(chunk as Buffer);
   }
   const body = Buffer.concat(chunks).toString('utf8');
@@ -159,7 +160,23 @@ async function login(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const form = await readForm(req);
+  let form: URLSearchParams;
+  try {
+    form = await readForm(req);
+  } catch (err) {
+    const tooLarge = (err as Error).message === FORM_TOO_LARGE;
+    // Close the connection rather than read a huge body to its end.
+    res.setHeader('connection', 'close');
+    json(res, tooLarge ? 413 : 400, {
+      error: {
+        code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+        message: tooLarge
+          ? 'the sign-in form is too large'
+          : 'the sign-in form could not be read',
+      },
+    });
+    return;
+  }
   const next = safeNext(form.get('next'));
   const db = await getDb();
   const token = await findBySecret(db, (form.get('token') ?? '').trim());

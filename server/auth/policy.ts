@@ -18,6 +18,7 @@ import {
   scrubByNamespace,
   scrubDetail,
   scrubGraph,
+  scrubMtls,
   scrubOtlp,
   scrubRequests,
   scrubTrace,
@@ -315,6 +316,19 @@ export const TRPC_RULES: Record<string, Rule> = {
       },
     },
   },
+  'mtls.coverage': {
+    role: 'viewer',
+    scope: {
+      input: (raw, allowed) => {
+        const o = obj(raw);
+        return {
+          ...o,
+          namespaces: forceNamespaces(strs(o.namespaces), allowed),
+        };
+      },
+      output: (r, allowed) => scrubMtls(r, allowed),
+    },
+  },
   'alerts.addSilence': { role: 'editor' },
   'alerts.expireSilence': { role: 'editor' },
 };
@@ -454,6 +468,13 @@ export const V1_RULES: Record<string, Rule<URLSearchParams>> = {
           requests: scrubRequests((o.requests ?? []) as never[], allowed),
         };
       },
+    },
+  },
+  mtls: {
+    role: 'viewer',
+    scope: {
+      input: forceParams,
+      output: (r, allowed) => scrubMtls(r, allowed),
     },
   },
   alerts: {

@@ -323,3 +323,98 @@ export function scrubOtlp<T extends OtlpLike>(
     .filter((rs) => rs.scopeSpans.length > 0);
   return left === 0 ? null : { ...t, resourceSpans };
 }
+
+/* ---- mTLS coverage (tRPC mtls.coverage and GET /api/v1/mtls share the shape) ------------ */
+
+type Ns = string | null | undefined;
+const blank = (ns: Ns) =>
+  ns === null || ns === undefined || NO_NAMESPACE.has(ns);
+interface MtlsEdgeLike {
+  source: { namespace: Ns };
+  destination: { namespace: Ns };
+}
+
+function edgeInScope(e: MtlsEdgeLike, allowed: Allowed): boolean {
+  const s = e.source.namespace;
+  const d = e.destination.namespace;
+  const ok = (ns: Ns) => blank(ns) || allowed.has(ns ?? '');
+  return ok(s) && ok(d) && (allowed.has(s ?? '') || allowed.has(d ?? ''));
+}
+
+/** The namespace in a SPIFFE id (`spiffe://td/ns/<ns>/sa/<sa>`), or '' when none. */
+export function namespaceOfPrincipal(principal: string): string {
+  return /\/ns\/([^/]+)\//.exec(principal)?.[1] ?? '';
+}
+
+const nsOfWorkloadRef = (ref: string) =>
+  ref.slice(0, Math.max(0, ref.indexOf('/')));
+
+/**
+ * An mTLS coverage report: rows, edges, workloads and identities of other namespaces removed.
+ * The mesh figures and the trend already cover only traffic with an end in scope (the
+ * namespace filter is forced on the way in); cluster rows carry no namespace names.
+ */
+export function scrubMtls<T>(report: T, allowed: Allowed): T {
+  const r = report as Record<string, unknown>;
+  const rows = (k: string) =>
+    Array.isArray(r[k]) ? (r[k] as { namespace: Ns }[]) : [];
+  const inScope = (ns: Ns) => allowed.has(ns ?? '');
+  const edges = (k: string) =>
+    (rows(k) as unknown as MtlsEdgeLike[]).filter((e) =>
+      edgeInScope(e, allowed),
+    );
+  const out: Record<string, unknown> = {
+    ...r,
+    namespaces: rows('namespaces').filter((n) => inScope(n.namespace)),
+    services: rows('services').filter((n) => inScope(n.namespace)),
+    edges: edges('edges'),
+    plaintextEdges: edges('plaintextEdges'),
+    sidecarlessSources: edges('sidecarlessSources'),
+    mixedWorkloads: (
+      rows('mixedWorkloads') as {
+        namespace: Ns;
+        plaintextCallers?: { namespace: Ns }[];
+      }[]
+    )
+      .filter((w) => inScope(w.namespace))
+      .map((w) => ({
+        ...w,
+        plaintextCallers: (w.plaintextCallers ?? []).filter(
+          (p) => blank(p.namespace) || inScope(p.namespace),
+        ),
+      })),
+  };
+  const ids = r.identities as
+    | {
+        workloads?: { namespace: string; principal: string }[];
+        edges?: {
+          sourcePrincipal: string;
+          destinationPrincipal: string;
+          sourceWorkloads: string[];
+          destinationWorkloads: string[];
+        }[];
+      }
+    | undefined;
+  if (ids) {
+    const principalOk = (p: string) => {
+      const ns = namespaceOfPrincipal(p);
+      return ns === '' || allowed.has(ns);
+    };
+    const refsOk = (refs: string[]) =>
+      refs.every((w) => allowed.has(nsOfWorkloadRef(w)));
+    out.identities = {
+      ...ids,
+      workloads: (ids.workloads ?? []).filter(
+        (w) => allowed.has(w.namespace) && principalOk(w.principal),
+      ),
+      edges: (ids.edges ?? []).filter(
+        (e) =>
+          principalOk(e.sourcePrincipal) &&
+          principalOk(e.destinationPrincipal) &&
+          refsOk(e.sourceWorkloads) &&
+          refsOk(e.destinationWorkloads),
+      ),
+    };
+  }
+  return out as T;
+}

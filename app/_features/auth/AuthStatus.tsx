@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useTRPC } from '../../_trpc/client';
 import './auth.css';
 
@@ -12,11 +13,19 @@ export function AuthStatus() {
   );
   if (!me.data) return null;
   const { name, role, namespaces, strategy, canLogout } = me.data;
+  const settings = (
+    <Link href="/settings" className="auth-link">
+      Settings
+    </Link>
+  );
   if (strategy === 'none')
     return (
-      <div className="auth-status auth-off" role="note" data-testid="auth-off">
-        No authentication: loopback only, everyone is admin. Set MESHLENS_AUTH
-        to protect it.
+      <div className="auth-status" data-testid="auth-off">
+        <div className="auth-off" role="note">
+          No authentication: loopback only, everyone is admin. Set MESHLENS_AUTH
+          to protect it.
+        </div>
+        {settings}
       </div>
     );
   return (
@@ -26,8 +35,9 @@ export function AuthStatus() {
         {role}
         {namespaces ? ` · ${namespaces.join(', ')}` : ''}
       </div>
+      {role === 'admin' ? settings : null}{' '}
       {canLogout ? (
-        <a href="/auth/logout" className="auth-logout">
+        <a href="/auth/logout" className="auth-link">
           Sign out
         </a>
       ) : null}

@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { loginError, safeNext } from './login-messages';
+import '../../_components/controls.css';
 import './auth.css';
 
 type Strategy = 'none' | 'token' | 'header' | 'oidc';

@@ -5,6 +5,7 @@ import { PageHeader } from '../../_components/PageHeader';
 import { useTRPC } from '../../_trpc/client';
 import { EmbedsPanel } from '../embed/EmbedsPanel';
 import { TokensPanel } from './TokensPanel';
+import '../../_components/controls.css';
 import './auth.css';
 
 const STRATEGY_TEXT: Record<string, string> = {
@@ -38,10 +39,10 @@ export function SettingsView() {
         </div>
       ) : null}
       {admin ? (
-        <>
+        <div className="settings-panels">
           <TokensPanel />
           <EmbedsPanel />
-        </>
+        </div>
       ) : null}
     </>
   );

@@ -6,7 +6,6 @@ export const NAV_ITEMS = [
   { href: '/logs', label: 'Logs', icon: 'logs' },
   { href: '/mtls', label: 'mTLS', icon: 'mtls' },
   { href: '/alerts', label: 'Alerts', icon: 'alerts' },
-  { href: '/settings', label: 'Settings', icon: 'settings' },
 ] as const;
 
 export type NavIconName = (typeof NAV_ITEMS)[number]['icon'] | 'overview';
