@@ -33,7 +33,9 @@ const PER_TRACE = arg('spans-per-trace', 20);
 const LOOKUPS = arg('lookups', 200);
 const SEARCHES = arg('searches', 30);
 const KEEP = process.argv.includes('--keep');
-const REUSE = process.argv[process.argv.indexOf('--reuse') + 1];
+const REUSE = process.argv.includes('--reuse')
+  ? process.argv[process.argv.indexOf('--reuse') + 1]
+  : undefined;
 const CHUNK = 2_000_000;
 
 function percentile(sorted: number[], q: number): number {

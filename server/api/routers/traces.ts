@@ -5,7 +5,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { listMeshRequests } from '../../queries/requests';
-import { traceSkeleton } from '../../queries/trace-skeleton';
+import { traceSkeleton } from '../../queries/traces-skeleton';
 import { spansOfTrace, traceById } from '../../queries/traces';
 import { searchTraces, traceServices } from '../../queries/traces-search';
 import { traceToOtlpJson } from '../../traces/otlp-json';
