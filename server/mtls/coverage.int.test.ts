@@ -422,6 +422,42 @@ describe.each([
   });
 });
 
+describe('a window read in 10-minute buckets', () => {
+  it('attributes inbound log lines to the same callers as a window read in minutes', async () => {
+    // Both windows hold every line of the access-logs-only traffic (10:20 to about 10:26) and
+    // nothing else; the wider one is read from edge_rollups_10m (rollup-levels.ts).
+    // (Unknown callers' unknown aside: in a minute with server lines only — the traffic's
+    // last — rule 1 counts them, in a bucket the callers' lines of earlier minutes are there.)
+    const counts = (v: MtlsCoverage) =>
+      Object.fromEntries(
+        v.edges
+          .filter((e) => e.source.workload !== '' || e.requestShare !== null)
+          .map((e) => [
+            e.id,
+            [
+              e.requests.mtls,
+              e.requests.plaintext,
+              e.source.workload === '' ? null : e.requests.unknown,
+            ],
+          ]),
+      );
+    const minutes = await mtlsCoverage(t.db, {
+      fromMs: at(10, 19),
+      toMs: at(10, 29),
+      nowMs: at(23, 0),
+    });
+    const buckets = await mtlsCoverage(t.db, {
+      fromMs: at(10, 10),
+      toMs: at(10, 30),
+      nowMs: at(23, 0),
+    });
+    expect(
+      counts(minutes)['bookinfo/productpage-v1->bookinfo/reviews:http']?.[0],
+    ).toBeGreaterThan(0);
+    expect(counts(buckets)).toEqual(counts(minutes));
+  });
+});
+
 describe("Istio's default log format (no TLS fields)", () => {
   it('shows plaintext as unknown, never as either', () => {
     const view = views.defaultLogs;
