@@ -29,6 +29,7 @@ const tally = (total: number, mtls: number, plaintext: number): Tally => ({
   total: { requests: total, connections: 0, bytes: total * 10 },
   mtls: { requests: mtls, connections: 0, bytes: mtls * 10 },
   plaintext: { requests: plaintext, connections: 0, bytes: plaintext * 10 },
+  reportedOnly: { requests: 0, connections: 0, bytes: 0 },
 });
 
 const web: AttributedRow = {

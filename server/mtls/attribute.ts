@@ -69,6 +69,7 @@ export function attributeInbound(
       total: { ...r.tally.total },
       mtls: { ...r.tally.mtls },
       plaintext: { ...r.tally.plaintext },
+      reportedOnly: { ...r.tally.reportedOnly },
     },
   }));
   const unnamed = new Map<string, PolicyRow>();

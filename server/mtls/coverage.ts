@@ -18,7 +18,13 @@ import {
   unattributedAddresses,
   type UnattributedAddresses,
 } from './log-callers';
-import { policyRows, trendRows, type PolicyRow } from './policy-rows';
+import {
+  policyRows,
+  POLICY_ROWS_COARSE,
+  trendRows,
+  type PolicyRow,
+} from './policy-rows';
+import { withReportedOnly } from './reported-only';
 import {
   buildCoverageReport,
   type CoverageReport,
@@ -51,9 +57,17 @@ export const MAX_RAW_WINDOW_MS = 24 * 3600_000;
 const rawAllowed = (w: ResolvedWindow) =>
   w.endMs - w.startMs <= MAX_RAW_WINDOW_MS;
 
+/** The part reported-only.ts compares counts and reports in: a destination service and protocol. */
+export const servicePart = (r: {
+  destinationNamespace: string;
+  destinationService: string;
+  protocol: string;
+}) => `${r.destinationNamespace}\x1f${r.destinationService}\x1f${r.protocol}`;
+
 /**
  * Per-edge tallies with inbound access-log evidence put on the callers' edges (when some
- * access-log evidence has no caller; otherwise no raw rows are read).
+ * access-log evidence has no caller; otherwise no raw rows are read), and what was reported but
+ * not counted marked as such (reported-only.ts).
  */
 export async function attributedPolicyRows(
   db: Db,
@@ -61,8 +75,14 @@ export async function attributedPolicyRows(
   filter: TrafficFilter = {},
 ): Promise<PolicyRow[]> {
   const rows = await policyRows(db, w, filter);
-  if (!needsAttribution(rows) || !rawAllowed(w)) return rows;
-  return attributeInbound(rows, await attributedInbound(db, w));
+  const attributed =
+    needsAttribution(rows) && rawAllowed(w)
+      ? attributeInbound(
+          rows,
+          await attributedInbound(db, w, { coarse: POLICY_ROWS_COARSE }),
+        )
+      : rows;
+  return withReportedOnly(attributed, servicePart);
 }
 
 /** Everything the mTLS view shows for the window. */
@@ -75,7 +95,9 @@ export async function mtlsCoverage(
   const filter: TrafficFilter = { namespaces: input.namespaces };
   const [rows, trend, ids] = await Promise.all([
     attributedPolicyRows(db, w, filter),
-    trendRows(db, w, stepSeconds, filter),
+    trendRows(db, w, stepSeconds, filter).then((t) =>
+      withReportedOnly(t, (r) => `${r.t}\x1f${servicePart(r)}`),
+    ),
     identityRows(db, w),
   ]);
   const report = buildCoverageReport(rows, trend, w.seconds);

@@ -8,7 +8,7 @@
  */
 import type { Db } from '../db/client';
 import { queryRows } from '../queries/clickhouse';
-import { num } from '../queries/edge-selection';
+import { num, selectedRollups } from '../queries/edge-selection';
 import { windowParams, type ResolvedWindow } from '../queries/traffic-filter';
 import type { Volume } from './tally';
 
@@ -51,9 +51,8 @@ interface StoredRow {
 const HOST_SQL = (col: string) =>
   `replaceRegexpOne(replaceRegexpOne(${col}, ':\\\\d+$', ''), '^\\\\[(.*)\\\\]$', '\\\\1')`;
 
-/** Callers by address, and every inbound line with its client address. */
-const CTES = `
-WITH callers AS (
+/** Callers by address (addresses only one proxied workload used in the window). */
+const CALLERS = `callers AS (
   SELECT ${HOST_SQL("Extra['upstream_local_address']")} AS ip,
          any(SourceNamespace) AS c_ns, any(SourceWorkload) AS c_wl, any(SourceService) AS c_svc
     FROM {db:Identifier}.mesh_requests
@@ -63,8 +62,10 @@ WITH callers AS (
      AND Extra['upstream_local_address'] != ''
    GROUP BY ip
   HAVING uniqExact(SourceNamespace, SourceWorkload) = 1
-),
-inbound AS (
+)`;
+
+/** Every inbound line of the window with its client address (`extra`: more conditions). */
+const INBOUND = (extra: string) => `inbound AS (
   SELECT ${HOST_SQL('SourceAddress')} AS ip, Timestamp, Kind, Mtls,
          BytesSent + BytesReceived AS b,
          if(DestinationNamespace = 'unknown', '', DestinationNamespace) AS dns,
@@ -77,10 +78,34 @@ inbound AS (
          Protocol AS proto
     FROM {db:Identifier}.mesh_requests
    WHERE Timestamp >= {from:DateTime} AND Timestamp < {to:DateTime}
-     AND Reporter = 'inbound' AND SourceAddress != ''
+     AND Reporter = 'inbound' AND SourceAddress != ''${extra}
 )`;
 
-const QUERY = `${CTES}
+/**
+ * The rollup bucket a line falls in, as selectedRollups() reads the window (rollup-levels.ts):
+ * hours, ten minutes or minutes.
+ */
+const BUCKET_SQL = `toDateTime(multiIf(
+    Timestamp >= {h_from:DateTime} AND Timestamp < {h_to:DateTime}, toStartOfHour(Timestamp, 'UTC'),
+    (Timestamp >= {m10a_from:DateTime} AND Timestamp < {m10a_to:DateTime})
+      OR (Timestamp >= {m10b_from:DateTime} AND Timestamp < {m10b_to:DateTime}),
+    toStartOfTenMinutes(Timestamp, 'UTC'),
+    toStartOfMinute(Timestamp)))`;
+
+/**
+ * Only lines of the buckets whose unknown-caller access-log rows were chosen (the counting
+ * rules pick a signal per destination and minute: metrics elsewhere, whose destination reports
+ * name their callers). Evidence is moved off exactly those rows (attribute.ts), so the lines
+ * read here are the ones those rows hold, and each caller gets what it sent in those buckets.
+ */
+const IN_CHOSEN_LOG_BUCKETS = `
+     AND (${BUCKET_SQL}, dns, dsvc, dw, dcl, proto) IN (
+       SELECT Minute, dns, dsvc, dw, dcl, proto FROM selected
+        WHERE chosen AND Signal = 'access_log' AND Reporter = 'destination' AND sw = '')`;
+
+const QUERY = (cte: string) => `${cte},
+${CALLERS},
+${INBOUND(IN_CHOSEN_LOG_BUCKETS)}
 SELECT c.c_ns AS sns, c.c_wl AS sw, c.c_svc AS ssvc, i.dns AS dns, i.dsvc AS dsvc,
        i.dw AS dw, i.dcl AS dcl, i.proto AS proto,
        countIf(i.Kind != 'tcp' AND i.Mtls = 'yes') AS yes_rq,
@@ -106,7 +131,8 @@ export interface UnattributedAddresses {
   addresses: string[];
 }
 
-const ADDRESSES_QUERY = `${CTES}
+const ADDRESSES_QUERY = `WITH ${CALLERS},
+${INBOUND('')}
 SELECT dns, dsvc, proto, topK(10)(ip) AS addresses
   FROM inbound
  WHERE ip NOT IN (SELECT ip FROM callers) AND ip != ''
@@ -136,15 +162,21 @@ export async function unattributedAddresses(
   }));
 }
 
-/** Inbound access-log traffic of the window with an mTLS verdict, per caller found by address. */
+/**
+ * Inbound access-log traffic with an mTLS verdict, per caller found by address, in the buckets
+ * of the window where the access logs' unknown-caller rows were chosen. `coarse` must be what
+ * policyRows() read the window with (the buckets must be the same).
+ */
 export async function attributedInbound(
   db: Db,
   w: ResolvedWindow,
+  opts: { coarse: boolean },
 ): Promise<AttributedRow[]> {
+  const sel = selectedRollups(db.database, w, { coarse: opts.coarse });
   const rows = await queryRows<StoredRow>(db, {
     what: 'attributing inbound access-log lines to their callers in mesh_requests',
-    query: QUERY,
-    params: windowParams(db.database, w),
+    query: QUERY(sel.cte),
+    params: { ...windowParams(db.database, w), ...sel.params },
   });
   const ms = (s: unknown) => (num(s) > 0 ? num(s) * 1000 : null);
   return rows.map((r) => ({

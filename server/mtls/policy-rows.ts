@@ -17,7 +17,7 @@ import {
   type ResolvedWindow,
   type TrafficFilter,
 } from '../queries/traffic-filter';
-import type { Tally } from './tally';
+import { zeroVolume, type Tally } from './tally';
 
 /** Rows of the chosen signal that carry the destination's report. */
 const POLICY = `(chosen AND Reporter = 'destination')`;
@@ -67,6 +67,7 @@ export function toTally(r: TallyColumns): Tally {
       connections: num(r.no_cx),
       bytes: num(r.no_b),
     },
+    reportedOnly: zeroVolume(),
   };
 }
 
@@ -103,6 +104,12 @@ interface StoredRow extends TallyColumns {
 
 const msOrNull = (s: unknown) => (num(s) > 0 ? num(s) * 1000 : null);
 
+/**
+ * policyRows() reads coarse buckets where they fit; log-callers.ts must read the same buckets.
+ * First/last seen are then as precise as the bucket.
+ */
+export const POLICY_ROWS_COARSE = true;
+
 /** Per-edge tallies of the window (the filter narrows `selected`, never the counting). */
 export async function policyRows(
   db: Db,
@@ -110,8 +117,7 @@ export async function policyRows(
   filter: TrafficFilter = {},
 ): Promise<PolicyRow[]> {
   const f = filterSql(filter);
-  // coarse buckets where they fit: first/last seen are then as precise as the bucket
-  const sel = selectedRollups(db.database, w, { coarse: true });
+  const sel = selectedRollups(db.database, w, { coarse: POLICY_ROWS_COARSE });
   const rows = await queryRows<StoredRow>(db, {
     what: 'reading mTLS policy per edge from the edge rollups',
     query: `${sel.cte}
@@ -141,17 +147,20 @@ export async function policyRows(
   }));
 }
 
-/** One point of the trend: traffic into one namespace during one step. */
+/** One point of the trend: traffic into one destination service and protocol during one step. */
 export interface TrendRow {
   /** Start of the step, epoch ms. */
   t: number;
   destinationNamespace: string;
+  destinationService: string;
+  protocol: string;
   tally: Tally;
 }
 
 /**
- * Tallies per step and destination namespace. Attributing inbound log lines to callers moves
- * traffic between edges of one destination only, so these need no attribution.
+ * Tallies per step, destination service and protocol (the parts reported-only.ts works on).
+ * Attributing inbound log lines to callers moves traffic between edges of one destination
+ * only, so these need no attribution.
  */
 export async function trendRows(
   db: Db,
@@ -161,14 +170,16 @@ export async function trendRows(
 ): Promise<TrendRow[]> {
   const f = filterSql(filter);
   const sel = selectedRollups(db.database, w, { coarse: false });
-  const rows = await queryRows<TallyColumns & { t: number; dns: string }>(db, {
+  const rows = await queryRows<
+    TallyColumns & { t: number; dns: string; dsvc: string; proto: string }
+  >(db, {
     what: 'reading the mTLS trend from edge_rollups_1m',
     query: `${sel.cte}
       SELECT toUnixTimestamp(toStartOfInterval(Minute, toIntervalSecond({step:UInt32}))) AS t,
-             dns, ${TALLY_SQL}
+             dns, dsvc, proto, ${TALLY_SQL}
         FROM selected
        WHERE ${TALLY_WHERE}${f.sql}
-       GROUP BY t, dns
+       GROUP BY t, dns, dsvc, proto
        ORDER BY t
        LIMIT 200000`,
     params: {
@@ -180,6 +191,8 @@ export async function trendRows(
   return rows.map((r) => ({
     t: num(r.t) * 1000,
     destinationNamespace: r.dns,
+    destinationService: r.dsvc,
+    protocol: r.proto,
     tally: toTally(r),
   }));
 }

@@ -14,12 +14,15 @@ export interface Volume {
 
 /**
  * Traffic of a group: `total` is the traffic counted once (as every other view counts it);
- * `mtls` / `plaintext` what the destination proxy reported with a policy.
+ * `mtls` / `plaintext` what the destination proxy reported with a policy; `reportedOnly` the
+ * part of that reported traffic no counted row holds (a sidecar-less caller seen only on
+ * inbound access-log lines: reported-only.ts), so it never stands in for another row's unknown.
  */
 export interface Tally {
   total: Volume;
   mtls: Volume;
   plaintext: Volume;
+  reportedOnly: Volume;
 }
 
 export const zeroVolume = (): Volume => ({
@@ -32,6 +35,7 @@ export const emptyTally = (): Tally => ({
   total: zeroVolume(),
   mtls: zeroVolume(),
   plaintext: zeroVolume(),
+  reportedOnly: zeroVolume(),
 });
 
 const MEASURES = ['requests', 'connections', 'bytes'] as const;
@@ -47,6 +51,7 @@ export function addTally(a: Tally, b: Tally): Tally {
   addVolume(a.total, b.total);
   addVolume(a.mtls, b.mtls);
   addVolume(a.plaintext, b.plaintext);
+  addVolume(a.reportedOnly, b.reportedOnly);
   return a;
 }
 
@@ -79,7 +84,7 @@ function split(t: Tally, k: (typeof MEASURES)[number]) {
   return {
     mtls,
     plaintext,
-    unknown: Math.max(0, t.total[k] - mtls - plaintext),
+    unknown: Math.max(0, t.total[k] + t.reportedOnly[k] - mtls - plaintext),
   };
 }
 
@@ -92,7 +97,8 @@ export function stateOf(s: number | null): MtlsState {
 /**
  * Figures of a tally. Unknown is what was counted but not reported with a policy; traffic a
  * destination reported that is not counted (a sidecar-less caller seen only in inbound access
- * logs) still adds to the shares, so unknown never goes below 0.
+ * logs, `reportedOnly`) still adds to the shares and leaves the unknown of the rest alone; unknown
+ * never goes below 0.
  */
 export function coverageOf(t: Tally): Coverage {
   const requests = split(t, 'requests');
