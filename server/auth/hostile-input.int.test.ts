@@ -89,6 +89,12 @@ const TEMPLATES: Record<string, unknown> = {
     protocol: 'http',
   },
   'topology.node': { window: win, node },
+  'topology.paths': {
+    window: win,
+    edge: { source: node, target: node, protocol: 'http' },
+    node,
+    direction: 'outbound',
+  },
   'services.list': {
     window: win,
     filter: { namespaces: ['bookinfo'], cluster: 'c' },
@@ -99,6 +105,8 @@ const TEMPLATES: Record<string, unknown> = {
     filters: { service: 's', operation: 'o', tags: ['k=v'], requestId: 'r' },
   },
   'traces.byId': { traceId: 'ab'.repeat(16) },
+  'traces.skeleton': { traceId: 'ab'.repeat(16) },
+  'traces.spans': { traceId: 'ab'.repeat(16), spanIds: ['ab'.repeat(8)] },
   'traces.otlpJson': { traceId: 'ab'.repeat(16) },
   'traces.services': { window: win },
   'traces.accessLog': { requestId: 'r', aroundMs: now },

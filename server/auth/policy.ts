@@ -8,6 +8,7 @@
  */
 import type { Db } from '../db/client';
 import { ruleById } from '../queries/alerts-rules';
+import { traceById } from '../queries/traces';
 import { roleAtLeast, type AuthRole, type Principal } from './principal';
 import {
   forceNamespaces,
@@ -200,6 +201,60 @@ export const TRPC_RULES: Record<string, Rule> = {
               : Number(o.offset ?? 0) + traces.length,
           accessLog: scrubRequests((o.accessLog ?? []) as never[], allowed),
         };
+      },
+    },
+  },
+  'traces.skeleton': {
+    role: 'viewer',
+    scope: {
+      // The skeleton carries no namespaces: a scoped caller gets it only for a trace whose
+      // every span (read in full here) lies in its namespaces.
+      input: async (raw, allowed, db) => {
+        const id = str(obj(raw).traceId);
+        const full = await traceById(await db(), id);
+        if (!full) return raw;
+        const kept = scrubTrace(full as never, allowed) as {
+          spans: unknown[];
+        } | null;
+        if (!kept)
+          throw new AccessDenied('no such trace in your namespaces', true);
+        if (kept.spans.length !== full.spans.length)
+          throw new ScopeError(
+            'this trace also passes through namespaces outside your scope; ask an admin for a wider token',
+          );
+        return raw;
+      },
+    },
+  },
+  'traces.spans': {
+    role: 'viewer',
+    scope: {
+      output: (t, allowed) => {
+        const kept = scrubTrace(t as never, allowed);
+        if (!kept)
+          throw new AccessDenied('no such trace in your namespaces', true);
+        return kept;
+      },
+    },
+  },
+  'topology.paths': {
+    role: 'viewer',
+    scope: {
+      input: (raw, allowed) => {
+        const o = obj(raw);
+        const edge = obj(o.edge);
+        if (o.edge) {
+          requireNamespace(str(obj(edge.source).namespace), allowed, true);
+          requireNamespace(str(obj(edge.target).namespace), allowed, true);
+        } else {
+          const node = obj(o.node);
+          requireNamespace(
+            str(node.namespace),
+            allowed,
+            node.kind === 'unknown' || node.kind === 'external',
+          );
+        }
+        return raw;
       },
     },
   },
