@@ -79,6 +79,15 @@ console.log(
 await time('topologyGraph (workload graph)', () =>
   topologyGraph(t.db, { ...window, graphType: 'workload' }),
 );
+await time(
+  'topologyGraph (workload graph), every minute (no coarse rollups)',
+  () =>
+    topologyGraph(t.db, {
+      ...window,
+      graphType: 'workload',
+      coarseRollups: false,
+    }),
+);
 await time('topologyGraph (service graph, one namespace)', () =>
   topologyGraph(t.db, {
     ...window,

@@ -67,9 +67,10 @@ export async function trafficEdges(
   db: Db,
   w: ResolvedWindow,
   filter: TrafficFilter = {},
+  coarse = true,
 ): Promise<EdgeAggregate[]> {
   const f = filterSql(filter);
-  const sel = selectedRollups(db.database, w, { coarse: true });
+  const sel = selectedRollups(db.database, w, { coarse });
   const rows = await queryRows<EdgeRow>(db, {
     what: 'reading topology edges from the edge rollups',
     query: `${sel.cte}
@@ -142,6 +143,8 @@ export interface TopologyInput extends WindowInput, TrafficFilter {
   /** Also draw edges seen in the same length of time before the window (Kiali's idle edges). */
   includeIdle?: boolean;
   thresholds?: HealthThresholds;
+  /** false: read every minute, never the coarse rollups (benchmarks compare the two). */
+  coarseRollups?: boolean;
 }
 
 export interface Topology extends Graph {
@@ -160,7 +163,7 @@ export async function topologyGraph(
     cluster: input.cluster,
   };
   const [rows, idle] = await Promise.all([
-    trafficEdges(db, w, filter),
+    trafficEdges(db, w, filter, input.coarseRollups !== false),
     input.includeIdle
       ? idleEdges(db, w, Math.min(w.endMs - w.startMs, 6 * 3600_000), filter)
       : Promise.resolve([]),

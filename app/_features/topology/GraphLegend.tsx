@@ -58,6 +58,10 @@ export function GraphLegend({
         <li>
           <span className="lg-line inferred" /> served by (inferred, no figures)
         </li>
+        <li>
+          boxes: cluster (double line, when the graph spans clusters) ›
+          namespace (dashed) › app (solid, versioned app graph)
+        </li>
       </ul>
     </details>
   );
