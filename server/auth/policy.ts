@@ -65,6 +65,24 @@ export interface Rule<In = unknown, Out = unknown> {
   scope?: ScopeRule<In, Out> | true;
 }
 
+/** Both ends of an edge in scope (a blank namespace, e.g. an unknown caller, passes). */
+function requireEdge(edge: Obj, allowed: Allowed): void {
+  requireNamespace(str(obj(edge.source).namespace), allowed, true);
+  requireNamespace(str(obj(edge.target).namespace), allowed, true);
+}
+
+/** A node in scope; unknown and external nodes have no namespace of their own. */
+function requireNode(node: Obj, allowed: Allowed): void {
+  const outside = node.kind === 'unknown' || node.kind === 'external';
+  requireNamespace(str(node.namespace), allowed, outside);
+}
+
+/** A trace kept for a scoped caller, or 404 when none of its spans is in scope. */
+function traceInScope<T>(kept: T | null): T {
+  if (!kept) throw new AccessDenied('no such trace in your namespaces', true);
+  return kept;
+}
+
 /* ---- tRPC ------------------------------------------------------------------------------- */
 
 type RawTrpc = unknown;
@@ -138,9 +156,7 @@ export const TRPC_RULES: Record<string, Rule> = {
     role: 'viewer',
     scope: {
       input: (raw, allowed) => {
-        const o = obj(raw);
-        requireNamespace(str(obj(o.source).namespace), allowed, true);
-        requireNamespace(str(obj(o.target).namespace), allowed, true);
+        requireEdge(obj(raw), allowed);
         return raw;
       },
       output: (d, allowed) => scrubDetail(d as never, allowed),
@@ -150,12 +166,7 @@ export const TRPC_RULES: Record<string, Rule> = {
     role: 'viewer',
     scope: {
       input: (raw, allowed) => {
-        const node = obj(obj(raw).node);
-        requireNamespace(
-          str(node.namespace),
-          allowed,
-          node.kind === 'unknown' || node.kind === 'external',
-        );
+        requireNode(obj(obj(raw).node), allowed);
         return raw;
       },
       output: detailPair,
@@ -213,11 +224,7 @@ export const TRPC_RULES: Record<string, Rule> = {
         const id = str(obj(raw).traceId);
         const full = await traceById(await db(), id);
         if (!full) return raw;
-        const kept = scrubTrace(full as never, allowed) as {
-          spans: unknown[];
-        } | null;
-        if (!kept)
-          throw new AccessDenied('no such trace in your namespaces', true);
+        const kept = traceInScope(scrubTrace(full, allowed));
         if (kept.spans.length !== full.spans.length)
           throw new ScopeError(
             'this trace also passes through namespaces outside your scope; ask an admin for a wider token',
@@ -229,12 +236,7 @@ export const TRPC_RULES: Record<string, Rule> = {
   'traces.spans': {
     role: 'viewer',
     scope: {
-      output: (t, allowed) => {
-        const kept = scrubTrace(t as never, allowed);
-        if (!kept)
-          throw new AccessDenied('no such trace in your namespaces', true);
-        return kept;
-      },
+      output: (t, allowed) => traceInScope(scrubTrace(t as never, allowed)),
     },
   },
   'topology.paths': {
@@ -242,18 +244,8 @@ export const TRPC_RULES: Record<string, Rule> = {
     scope: {
       input: (raw, allowed) => {
         const o = obj(raw);
-        const edge = obj(o.edge);
-        if (o.edge) {
-          requireNamespace(str(obj(edge.source).namespace), allowed, true);
-          requireNamespace(str(obj(edge.target).namespace), allowed, true);
-        } else {
-          const node = obj(o.node);
-          requireNamespace(
-            str(node.namespace),
-            allowed,
-            node.kind === 'unknown' || node.kind === 'external',
-          );
-        }
+        if (o.edge) requireEdge(obj(o.edge), allowed);
+        else requireNode(obj(o.node), allowed);
         return raw;
       },
     },
@@ -261,23 +253,13 @@ export const TRPC_RULES: Record<string, Rule> = {
   'traces.byId': {
     role: 'viewer',
     scope: {
-      output: (t, allowed) => {
-        const kept = scrubTrace(t as never, allowed);
-        if (!kept)
-          throw new AccessDenied('no such trace in your namespaces', true);
-        return kept;
-      },
+      output: (t, allowed) => traceInScope(scrubTrace(t as never, allowed)),
     },
   },
   'traces.otlpJson': {
     role: 'viewer',
     scope: {
-      output: (t, allowed) => {
-        const kept = scrubOtlp(t as never, allowed);
-        if (!kept)
-          throw new AccessDenied('no such trace in your namespaces', true);
-        return kept;
-      },
+      output: (t, allowed) => traceInScope(scrubOtlp(t as never, allowed)),
     },
   },
   'traces.services': {
@@ -505,12 +487,7 @@ export const V1_RULES: Record<string, Rule<URLSearchParams>> = {
   'traces/*': {
     role: 'viewer',
     scope: {
-      output: (t, allowed) => {
-        const kept = scrubOtlp(t as never, allowed);
-        if (!kept)
-          throw new AccessDenied('no such trace in your namespaces', true);
-        return kept;
-      },
+      output: (t, allowed) => traceInScope(scrubOtlp(t as never, allowed)),
     },
   },
   requests: {
