@@ -1,12 +1,13 @@
 /**
  * The collector role: the three listeners (OTLP gRPC 4317, OTLP/HTTP 4318, Zipkin 9411) over one
- * shared pipeline. Started by server/main.ts, alone or beside the web and alerts roles.
+ * shared pipeline, TLS when a certificate is configured (http/tls.ts). Started by server/main.ts, alone or beside the web and alerts roles.
  */
 import type { Config } from '~/server/config';
 import type { ListenerInfo } from '~/server/runtime';
 import type { Pipeline } from './pipeline';
 import { startGrpcListener } from './grpc/server';
 import { startHttpListener } from './http/server';
+import { receiverTls } from './http/tls';
 import { receivers } from './sources';
 
 export interface Collectors {
@@ -20,6 +21,7 @@ export async function startCollectors(
   pipeline: Pipeline,
 ): Promise<Collectors> {
   const r = receivers({ config, pipeline });
+  const tls = receiverTls(config.env);
   const describe = (
     routes: { method: string; path: string }[],
     planned: Record<string, string>,
@@ -32,6 +34,7 @@ export async function startCollectors(
     port: config.ports.otlpGrpc,
     services: r.grpc,
     maxReceiveBytes: config.pipeline.maxBodyBytes,
+    tls,
   });
   const otlpHttp = await startHttpListener({
     name: 'otlp-http',
@@ -39,6 +42,7 @@ export async function startCollectors(
     port: config.ports.otlpHttp,
     routes: r.otlpHttp,
     planned: r.planned.otlpHttp,
+    tls,
   });
   const zipkin = await startHttpListener({
     name: 'zipkin',
@@ -46,6 +50,7 @@ export async function startCollectors(
     port: config.ports.zipkin,
     routes: r.zipkin,
     planned: r.planned.zipkin,
+    tls,
   });
   return {
     listeners: [

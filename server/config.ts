@@ -215,9 +215,14 @@ export const envSchema = z.object({
   ),
   /** Public base URL of the UI (OIDC redirect URI, embed snippets). Unset: from the request's Host. */
   MESHLENS_PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
-  /** PEM certificate and key: the web listener serves HTTPS when both are given. */
+  /** PEM certificate and key: the web listener and the receivers serve TLS when both are given. */
   MESHLENS_TLS_CERT_FILE: optionalString,
   MESHLENS_TLS_KEY_FILE: optionalString,
+  /** `off`: the receivers (4317, 4318, 9411) stay plaintext while the web listener uses TLS. */
+  MESHLENS_TLS_RECEIVERS: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['on', 'off']).default('on'),
+  ),
   /** Base of links in notifications (generatorURL). Unset: http://<MESHLENS_HOST>:<MESHLENS_WEB_PORT>. */
   MESHLENS_ALERT_PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
 });

@@ -1,5 +1,10 @@
-/** The gRPC listener (OTLP services, Envoy ALS). Unknown methods get UNIMPLEMENTED from grpc-js. */
+/**
+ * The gRPC listener (OTLP services, Envoy ALS). Unknown methods get UNIMPLEMENTED from grpc-js.
+ * TLS when given a certificate (server credentials from ../http/tls.ts, no client certificate
+ * asked); a plaintext client then fails its handshake and sees UNAVAILABLE, the server goes on.
+ */
 import * as grpc from '@grpc/grpc-js';
+import type { TlsFiles } from '../http/tls';
 import type { GrpcService } from '../sources';
 
 export interface GrpcListener {
@@ -12,6 +17,8 @@ export async function startGrpcListener(opts: {
   port: number;
   services: GrpcService[];
   maxReceiveBytes: number;
+  /** Serve TLS with this certificate and key. */
+  tls?: TlsFiles;
 }): Promise<GrpcListener> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': opts.maxReceiveBytes,
@@ -23,12 +30,18 @@ export async function startGrpcListener(opts: {
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
       address,
-      grpc.ServerCredentials.createInsecure(),
+      opts.tls
+        ? grpc.ServerCredentials.createSsl(
+            null,
+            [{ cert_chain: opts.tls.cert, private_key: opts.tls.key }],
+            false,
+          )
+        : grpc.ServerCredentials.createInsecure(),
       (err, p) => (err ? reject(err) : resolve(p)),
     ),
   );
   return {
-    url: `grpc://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
+    url: `${opts.tls ? 'grpcs' : 'grpc'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         const force = setTimeout(() => {

@@ -1,12 +1,16 @@
 /**
  * A small HTTP listener for receivers: routes by method and path, turns HttpError into the
- * status it names, answers unknown paths with a 404 that says what is served here.
+ * status it names, answers unknown paths with a 404 that says what is served here. HTTPS when
+ * given a certificate (tls.ts); a client that does not speak TLS to it is dropped at the
+ * handshake and logged at debug level.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { logger } from '~/server/log';
 import { metrics } from '~/server/telemetry/metrics';
 import { HttpError } from './body';
+import type { TlsFiles } from './tls';
 
 const log = logger('http');
 
@@ -52,10 +56,12 @@ export async function startHttpListener(opts: {
   routes: Route[];
   /** Paths that will exist once their receivers land: answered 501 with this text. */
   planned?: Record<string, string>;
+  /** Serve HTTPS with this certificate and key. */
+  tls?: TlsFiles;
 }): Promise<HttpListener> {
   const byKey = new Map(opts.routes.map((r) => [`${r.method} ${r.path}`, r]));
   const served = opts.routes.map((r) => `${r.method} ${r.path}`);
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const route = byKey.get(`${req.method} ${url.pathname}`);
     if (!route) {
@@ -97,7 +103,18 @@ export async function startHttpListener(opts: {
           code: String(res.statusCode),
         }),
       );
-  });
+  };
+  const server: http.Server = opts.tls
+    ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest)
+    : http.createServer(onRequest);
+  if (opts.tls)
+    server.on('tlsClientError', (err: Error, socket: { destroy(): void }) => {
+      log.debug(
+        { listener: opts.name, err: err.message },
+        'TLS handshake failed (a plaintext or untrusting client?)',
+      );
+      socket.destroy();
+    });
   function byKeyHasPath(p: string): boolean {
     return opts.routes.some((r) => r.path === p);
   }
@@ -110,7 +127,7 @@ export async function startHttpListener(opts: {
   const { port } = server.address() as AddressInfo;
   return {
     name: opts.name,
-    url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
     server,
     close: () =>
       new Promise<void>((resolve) => {
