@@ -4,11 +4,15 @@
  * the first message is remembered for the whole stream. The stream is paused while a message's
  * rows are offered (backpressure reaches Envoy's buffer); when the pipeline refuses, the stream
  * is ended with RESOURCE_EXHAUSTED / UNAVAILABLE and Envoy reconnects (ALS is lossy by design).
+ * Once an ingest token covers `access_log` (Settings, docs/security.md), a stream without
+ * `authorization: Bearer <token>` in its metadata (Envoy: grpc_service.initial_metadata) is
+ * answered UNAUTHENTICATED before any message is read.
  */
 import * as grpc from '@grpc/grpc-js';
 import { logger } from '~/server/log';
 import { BackpressureError, type Pipeline } from '../../pipeline';
 import type { GrpcService } from '../index';
+import { bearerChecker } from '../traces-shared/auth';
 import {
   accessLogLines,
   MESH_REQUESTS_TABLE,
@@ -73,10 +77,25 @@ export const alsServiceDefinition: grpc.ServiceDefinition = {
 /** The ALS service for the gRPC listener. */
 export function envoyAlsService(pipeline: Pipeline): GrpcService {
   const sink = pipeline.sink<MeshRequestRow>(MESH_REQUESTS_TABLE);
+  // Same rule as the access-log push on 4318: open unless ingest tokens for access_log exist.
+  const authorized = bearerChecker(undefined, 'access_log');
   const handler = (
     call: grpc.ServerReadableStream<Buffer, object>,
     callback: grpc.sendUnaryData<object>,
   ) => {
+    const auth = call.metadata.get('authorization')[0];
+    if (!authorized(typeof auth === 'string' ? auth : undefined)) {
+      log.debug({ peer: call.getPeer() }, 'ALS stream refused: no valid token');
+      callback({
+        name: 'Error',
+        message: 'missing or wrong bearer token',
+        code: grpc.status.UNAUTHENTICATED,
+        details:
+          'missing or wrong bearer token in the authorization metadata (an ingest token covering access_log)',
+        metadata: new grpc.Metadata(),
+      });
+      return;
+    }
     let ctx: ProxyContext | undefined;
     let nodeId = '';
     let done = false;
