@@ -1,14 +1,17 @@
 /**
- * TLS on the web listener (MESHLENS_TLS_CERT_FILE / _KEY_FILE) in the real process: it serves
- * HTTPS with the given certificate, sends HSTS, and the session cookie is marked Secure.
- * The certificate is made for the test with Debian's openssl.
+ * TLS (MESHLENS_TLS_CERT_FILE / _KEY_FILE) in the real process: the web listener serves HTTPS
+ * with the given certificate, sends HSTS, and the session cookie is marked Secure; the receivers
+ * (OTLP/HTTP, Zipkin, gRPC) serve TLS with the same certificate and drop plaintext clients
+ * without falling over. The certificate is made for the test with Debian's openssl.
  */
+import * as grpc from '@grpc/grpc-js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExportTraceServiceRequest } from '../collectors/sources/otlp/proto';
 import { ensureWebBuild } from '../server/build-web';
 import { startApp, type AppProcess } from '../test/helpers/app-process';
 
@@ -105,5 +108,113 @@ describe('TLS', () => {
       headers: { cookie: cookie.split(';')[0]! },
     });
     expect(page.status).toBe(200);
+  });
+});
+
+/** OTLP gRPC Export of one span over `creds`; resolves to the status (null when OK). */
+function grpcExport(
+  creds: grpc.ChannelCredentials,
+  traceId: Buffer,
+): Promise<grpc.ServiceError | null> {
+  const client = new grpc.Client(
+    app.urls.otlpGrpc.replace(/^grpcs?:\/\//, ''),
+    creds,
+  );
+  const body = ExportTraceServiceRequest.encode(
+    ExportTraceServiceRequest.fromObject({
+      resourceSpans: [
+        {
+          resource: {
+            attributes: [
+              { key: 'service.name', value: { stringValue: 'tls-e2e' } },
+            ],
+          },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId,
+                  spanId: Buffer.alloc(8, 1),
+                  name: 'over tls',
+                  kind: 2,
+                  startTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+                  endTimeUnixNano: String(BigInt(Date.now() + 5) * 1_000_000n),
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+  ).finish();
+  return new Promise((resolve) =>
+    client.makeUnaryRequest(
+      '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      (b: Uint8Array) => Buffer.from(b),
+      (b: Buffer) => b,
+      body,
+      new grpc.Metadata(),
+      { deadline: Date.now() + 10_000 },
+      (err) => {
+        client.close();
+        resolve(err);
+      },
+    ),
+  );
+}
+
+describe('TLS on the receivers', () => {
+  it('serve OTLP/HTTP, Zipkin and OTLP/gRPC over TLS and drop plaintext clients', async () => {
+    expect(app.urls.otlpHttp).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(app.urls.zipkin).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(app.urls.otlpGrpc).toMatch(/^grpcs:\/\/127\.0\.0\.1:\d+$/);
+    const json = { 'content-type': 'application/json' };
+    expect(
+      (
+        await request(`${app.urls.otlpHttp}/v1/traces`, {
+          method: 'POST',
+          headers: json,
+          body: '{"resourceSpans":[]}',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await request(`${app.urls.zipkin}/api/v2/spans`, {
+          method: 'POST',
+          headers: json,
+          body: '[]',
+        })
+      ).status,
+    ).toBe(202);
+    const ca = fs.readFileSync(cert);
+    expect(
+      await grpcExport(grpc.credentials.createSsl(ca), Buffer.alloc(16, 7)),
+    ).toBeNull();
+
+    // Plaintext clients: refused at the handshake, the process keeps serving.
+    await expect(
+      fetch(`${app.urls.otlpHttp.replace('https:', 'http:')}/v1/traces`, {
+        method: 'POST',
+        headers: json,
+        body: '{"resourceSpans":[]}',
+      }),
+    ).rejects.toThrow();
+    expect(
+      (await grpcExport(grpc.credentials.createInsecure(), Buffer.alloc(16, 8)))
+        ?.code,
+    ).toBe(grpc.status.UNAVAILABLE);
+    expect(
+      await grpcExport(grpc.credentials.createSsl(ca), Buffer.alloc(16, 9)),
+    ).toBeNull();
+    expect(
+      (
+        await request(`${app.urls.zipkin}/api/v2/spans`, {
+          method: 'POST',
+          headers: json,
+          body: '[]',
+        })
+      ).status,
+    ).toBe(202);
   });
 });
