@@ -7,6 +7,7 @@ import { ErrorNotice } from '../../_components/ErrorNotice';
 import { Panel } from '../../_components/Panel';
 import { useTRPC } from '../../_trpc/client';
 import { field, splitList } from './split-list';
+import { CredentialCells } from './CredentialCells';
 
 const RECEIVERS = ['otlp', 'zipkin', 'remote_write', 'access_log'] as const;
 
@@ -166,21 +167,12 @@ export function TokensPanel() {
                 </td>
                 <td>{t.kind === 'ingest' ? '–' : t.role}</td>
                 <td>{t.namespaces.length ? t.namespaces.join(', ') : 'all'}</td>
-                <td>{t.expiresAt ? t.expiresAt.toLocaleString() : 'never'}</td>
-                <td>
-                  {t.revoked ? 'revoked' : t.expired ? 'expired' : 'active'}
-                </td>
-                <td>
-                  {t.revoked ? null : (
-                    <button
-                      className="btn btn-small"
-                      type="button"
-                      onClick={() => revoke.mutate({ id: t.id })}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
+                <CredentialCells
+                  expiresAt={t.expiresAt}
+                  revoked={t.revoked}
+                  expired={t.expired}
+                  onRevoke={() => revoke.mutate({ id: t.id })}
+                />
               </tr>
             ))}
           </tbody>

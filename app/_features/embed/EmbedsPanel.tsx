@@ -12,6 +12,7 @@ import {
   webComponentSnippet,
   type SnippetInput,
 } from './embed-snippets';
+import { CredentialCells } from '../auth/CredentialCells';
 
 /** Signed embed tokens: create one (with its iframe and web-component snippets), list, revoke. */
 export function EmbedsPanel() {
@@ -167,21 +168,12 @@ export function EmbedsPanel() {
                 <td>{t.name}</td>
                 <td>{t.namespaces.length ? t.namespaces.join(', ') : 'all'}</td>
                 <td>{t.origins.join(', ')}</td>
-                <td>{t.expiresAt ? t.expiresAt.toLocaleString() : 'never'}</td>
-                <td>
-                  {t.revoked ? 'revoked' : t.expired ? 'expired' : 'active'}
-                </td>
-                <td>
-                  {t.revoked ? null : (
-                    <button
-                      className="btn btn-small"
-                      type="button"
-                      onClick={() => revoke.mutate({ id: t.id })}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
+                <CredentialCells
+                  expiresAt={t.expiresAt}
+                  revoked={t.revoked}
+                  expired={t.expired}
+                  onRevoke={() => revoke.mutate({ id: t.id })}
+                />
               </tr>
             ))}
           </tbody>
