@@ -11,6 +11,7 @@ import { queryRows } from '../queries/clickhouse';
 import { num, selectedRollups } from '../queries/edge-selection';
 import { windowParams, type ResolvedWindow } from '../queries/traffic-filter';
 import type { Volume } from './tally';
+import { volumeOf } from './policy-rows';
 
 /** Inbound traffic with an mTLS verdict whose caller was found by its address. */
 export interface AttributedRow {
@@ -188,16 +189,8 @@ export async function attributedInbound(
     destinationWorkload: r.dw,
     destinationCluster: r.dcl,
     protocol: r.proto,
-    mtls: {
-      requests: num(r.yes_rq),
-      connections: num(r.yes_cx),
-      bytes: num(r.yes_b),
-    },
-    plaintext: {
-      requests: num(r.no_rq),
-      connections: num(r.no_cx),
-      bytes: num(r.no_b),
-    },
+    mtls: volumeOf(r, 'yes'),
+    plaintext: volumeOf(r, 'no'),
     plaintextFirstMs: ms(r.first_plain),
     plaintextLastMs: ms(r.last_plain),
   }));

@@ -49,24 +49,24 @@ export interface TallyColumns {
   no_b: number;
 }
 
+/** One prefix's sums (total/yes/no) as a volume; 64-bit sums may arrive as text. */
+export function volumeOf<P extends 'total' | 'yes' | 'no'>(
+  r: Pick<TallyColumns, `${P}_${'rq' | 'cx' | 'b'}`>,
+  p: P,
+) {
+  return {
+    requests: num(r[`${p}_rq`]),
+    connections: num(r[`${p}_cx`]),
+    bytes: num(r[`${p}_b`]),
+  };
+}
+
 /** Storage columns -> Tally (64-bit sums may arrive as text). */
 export function toTally(r: TallyColumns): Tally {
   return {
-    total: {
-      requests: num(r.total_rq),
-      connections: num(r.total_cx),
-      bytes: num(r.total_b),
-    },
-    mtls: {
-      requests: num(r.yes_rq),
-      connections: num(r.yes_cx),
-      bytes: num(r.yes_b),
-    },
-    plaintext: {
-      requests: num(r.no_rq),
-      connections: num(r.no_cx),
-      bytes: num(r.no_b),
-    },
+    total: volumeOf(r, 'total'),
+    mtls: volumeOf(r, 'yes'),
+    plaintext: volumeOf(r, 'no'),
     reportedOnly: zeroVolume(),
   };
 }
