@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { createPipeline, type Pipeline } from '~/collectors/pipeline';
+import { codecOf } from '~/collectors/pipeline/native-block';
 import { insertPhases } from '~/collectors/pipeline/row-inserter';
 import { startHttpListener, type HttpListener } from '~/collectors/http/server';
 import { receivers } from '~/collectors/sources';
@@ -208,3 +209,80 @@ export function phaseWindow(): () => typeof insertPhases {
 /** Microseconds per row, to one decimal. */
 export const usPerRow = (ms: number, rows: number) =>
   ((ms * 1000) / rows).toFixed(1).padStart(6);
+
+/** The best of two rounds of end to end (HTTP in -> rows committed) and of the engine's ceiling. */
+export interface IngestFigures {
+  /** End to end rows/s, its wall time, and CPU µs per row: all threads, main, the others. */
+  e2e: number;
+  e2eMs: number;
+  e2eCpu: number;
+  e2eMainCpu: number;
+  e2eOtherCpu: number;
+  /** The insert phases of the best end-to-end round. */
+  split: ReturnType<ReturnType<typeof phaseWindow>>;
+  ceiling: number;
+  ceilingCpu: number;
+}
+
+/**
+ * Posts `bodies` to `url` (empty `table` first) and checks `total` rows arrived, then measures the
+ * engine copying those rows; twice, alternating, keeping the best of each.
+ */
+export async function measureIngest(
+  rig: Rig,
+  o: {
+    table: string;
+    url: string;
+    contentType: string;
+    bodies: readonly Uint8Array[];
+    inFlight: number;
+    total: number;
+  },
+): Promise<IngestFigures> {
+  let best: IngestFigures | undefined;
+  let ceiling = 0;
+  let ceilingCpu = 0;
+  for (let round = 0; round < 2; round++) {
+    await rig.truncate(o.table);
+    const phases = phaseWindow();
+    const cpu0 = cpuMs();
+    const threads0 = threadCpuMs();
+    const t0 = performance.now();
+    await postAll(o.url, o.contentType, o.bodies, o.inFlight);
+    const ms = performance.now() - t0;
+    const cpu = cpuMs() - cpu0;
+    const threads1 = threadCpuMs();
+    const stored = await rig.count(o.table);
+    if (stored !== o.total)
+      throw new Error(
+        `end to end stored ${stored} rows in ${o.table}, expected ${o.total}`,
+      );
+    if (!best || rate(o.total, ms) > best.e2e)
+      best = {
+        e2e: rate(o.total, ms),
+        e2eMs: ms,
+        e2eCpu: (cpu * 1000) / o.total,
+        e2eMainCpu: ((threads1.main - threads0.main) * 1000) / o.total,
+        e2eOtherCpu: ((threads1.others - threads0.others) * 1000) / o.total,
+        split: phases(),
+        ceiling: 0,
+        ceilingCpu: 0,
+      };
+    const copy = await engineCopyRate(rig.t, o.table, o.total);
+    if (copy.rowsPerSecond > ceiling) {
+      ceiling = copy.rowsPerSecond;
+      ceilingCpu = copy.cpuUsPerRow;
+    }
+  }
+  return { ...best!, ceiling, ceilingCpu };
+}
+
+/** The table's columns with their Native codecs, in table order. */
+export async function nativeColumns(rig: Rig, table: string) {
+  const rows = await rig.t.rows<{ name: string; type: string }>(
+    `SELECT name, type FROM system.columns
+     WHERE database = {db:String} AND table = {table:String} ORDER BY position`,
+    { table },
+  );
+  return rows.map((c) => ({ name: c.name, codec: codecOf(c.type)! }));
+}

@@ -11,21 +11,17 @@
  * Steps 2 and 3 run twice, alternating; the best of each is kept (the machine is shared).
  * Targets (issue 4): parse >= 300,000 lines/s; end to end >= 1/3 of the ceiling.
  */
-import { codecOf, encodeNativeBlock } from '~/collectors/pipeline/native-block';
+import { encodeNativeBlock } from '~/collectors/pipeline/native-block';
 import { LineDecoder } from '~/collectors/sources/envoy-access-log/decode';
 import { normalizeRecord } from '~/collectors/sources/envoy-access-log/normalize';
 import { istioLine } from '~/collectors/sources/envoy-access-log/testdata/lines';
 import {
   bestRate,
-  cpuMs,
-  threadCpuMs,
-  engineCopyRate,
   fmt,
-  phaseWindow,
-  postAll,
-  rate,
   startRig,
   usPerRow,
+  measureIngest,
+  nativeColumns,
 } from './ingest-common';
 
 const total = Number(process.argv[2] ?? 200_000);
@@ -54,48 +50,25 @@ for (let i = 0; i < total; i += perRequest)
   bodies.push(Buffer.from(lines.slice(i, i + perRequest).join('\n') + '\n'));
 const url = `${rig.otlpHttp.url}/v1/envoy/logs`;
 
-let e2e = 0;
-let ceiling = 0;
-let ceilingCpu = 0;
-let e2eCpu = 0;
-let e2eMainCpu = 0;
-let e2eOtherCpu = 0;
-let split: ReturnType<ReturnType<typeof phaseWindow>> | undefined;
-let e2eMs = 0;
-for (let round = 0; round < 2; round++) {
-  await rig.truncate('mesh_requests');
-  const phases = phaseWindow();
-  const cpu0 = cpuMs();
-  const threads0 = threadCpuMs();
-  const t0 = performance.now();
-  await postAll(url, 'text/plain', bodies, inFlight);
-  const ms = performance.now() - t0;
-  const cpu = cpuMs() - cpu0;
-  const threads1 = threadCpuMs();
-  const stored = await rig.count('mesh_requests');
-  if (stored !== total)
-    throw new Error(`end to end stored ${stored} rows, expected ${total}`);
-  if (rate(total, ms) > e2e) {
-    e2e = rate(total, ms);
-    e2eMs = ms;
-    e2eCpu = (cpu * 1000) / total;
-    e2eMainCpu = ((threads1.main - threads0.main) * 1000) / total;
-    e2eOtherCpu = ((threads1.others - threads0.others) * 1000) / total;
-    split = phases();
-  }
-  const copy = await engineCopyRate(rig.t, 'mesh_requests', total);
-  if (copy.rowsPerSecond > ceiling) {
-    ceiling = copy.rowsPerSecond;
-    ceilingCpu = copy.cpuUsPerRow;
-  }
-}
+const {
+  e2e,
+  e2eMs,
+  e2eCpu,
+  e2eMainCpu,
+  e2eOtherCpu,
+  split,
+  ceiling,
+  ceilingCpu,
+} = await measureIngest(rig, {
+  table: 'mesh_requests',
+  url,
+  contentType: 'text/plain',
+  bodies,
+  inFlight,
+  total,
+});
 // Native encoding of the same rows on one core (best of 5), batch by batch as the pipeline does.
-const columns = (
-  await rig.t.rows<{ name: string; type: string }>(
-    `SELECT name, type FROM system.columns
-     WHERE database = {db:String} AND table = 'mesh_requests' ORDER BY position`,
-  )
-).map((c) => ({ name: c.name, codec: codecOf(c.type)! }));
+const columns = await nativeColumns(rig, 'mesh_requests');
 await rig.close();
 const sampleRows = lines
   .slice(0, 50_000)
@@ -105,7 +78,7 @@ const encodeRate = bestRate(sampleRows.length, 5, () => {
     sink += encodeNativeBlock(columns, sampleRows.slice(i, i + 25_000)).length;
 });
 
-const s = split!;
+const s = split;
 const parseMs = (total / parse) * 1000;
 console.log(
   `access-log ingest, ${fmt(total)} Istio default-format lines (sink ${sink > 0})`,

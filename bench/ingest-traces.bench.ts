@@ -14,7 +14,7 @@
  * End to end and ceiling run twice, alternating; the best of each is kept (the machine is shared).
  * Target (issue 3): end to end >= 1/3 of the ceiling.
  */
-import { codecOf, encodeNativeBlock } from '~/collectors/pipeline/native-block';
+import { encodeNativeBlock } from '~/collectors/pipeline/native-block';
 import { decodeOtlpProtobuf } from '~/collectors/sources/otlp/decode';
 import { decodeOtlpTracesProtobuf } from '~/collectors/sources/otlp/fast-decode';
 import { normalizeOtlpTraces } from '~/collectors/sources/otlp/normalize';
@@ -22,15 +22,11 @@ import { ExportTraceServiceRequest } from '~/collectors/sources/otlp/proto';
 import type { SpanRow } from '~/collectors/sources/traces-shared/span-row';
 import {
   bestRate,
-  cpuMs,
-  threadCpuMs,
-  engineCopyRate,
   fmt,
-  phaseWindow,
-  postAll,
-  rate,
   startRig,
   usPerRow,
+  measureIngest,
+  nativeColumns,
 } from './ingest-common';
 
 const total = Number(process.argv[2] ?? 200_000);
@@ -119,49 +115,26 @@ const rig = await startRig({
 });
 const url = `${rig.otlpHttp.url}/v1/traces`;
 
-let e2e = 0;
-let ceiling = 0;
-let ceilingCpu = 0;
-let e2eCpu = 0;
-let e2eMainCpu = 0;
-let e2eOtherCpu = 0;
-let e2eMs = 0;
-let split: ReturnType<ReturnType<typeof phaseWindow>> | undefined;
-for (let round = 0; round < 2; round++) {
-  await rig.truncate('otel_traces');
-  const phases = phaseWindow();
-  const cpu0 = cpuMs();
-  const threads0 = threadCpuMs();
-  const t0 = performance.now();
-  await postAll(url, 'application/x-protobuf', bodies, inFlight);
-  const ms = performance.now() - t0;
-  const cpu = cpuMs() - cpu0;
-  const threads1 = threadCpuMs();
-  const stored = await rig.count('otel_traces');
-  if (stored !== total)
-    throw new Error(`end to end stored ${stored} spans, expected ${total}`);
-  if (rate(total, ms) > e2e) {
-    e2e = rate(total, ms);
-    e2eMs = ms;
-    e2eCpu = (cpu * 1000) / total;
-    e2eMainCpu = ((threads1.main - threads0.main) * 1000) / total;
-    e2eOtherCpu = ((threads1.others - threads0.others) * 1000) / total;
-    split = phases();
-  }
-  const copy = await engineCopyRate(rig.t, 'otel_traces', total);
-  if (copy.rowsPerSecond > ceiling) {
-    ceiling = copy.rowsPerSecond;
-    ceilingCpu = copy.cpuUsPerRow;
-  }
-}
+const {
+  e2e,
+  e2eMs,
+  e2eCpu,
+  e2eMainCpu,
+  e2eOtherCpu,
+  split,
+  ceiling,
+  ceilingCpu,
+} = await measureIngest(rig, {
+  table: 'otel_traces',
+  url,
+  contentType: 'application/x-protobuf',
+  bodies,
+  inFlight,
+  total,
+});
 
 // Per-stage cost on one core, over the same requests.
-const columns = (
-  await rig.t.rows<{ name: string; type: string }>(
-    `SELECT name, type FROM system.columns
-     WHERE database = {db:String} AND table = 'otel_traces' ORDER BY position`,
-  )
-).map((c) => ({ name: c.name, codec: codecOf(c.type)! }));
+const columns = await nativeColumns(rig, 'otel_traces');
 await rig.close();
 
 const sample = bodies.slice(0, Math.min(bodies.length, 100));
@@ -182,7 +155,7 @@ const encodeRate = bestRate(sampleSpans, 5, () => {
   for (const r of rows) sink += encodeNativeBlock(columns, r).length;
 });
 
-const s = split!;
+const s = split;
 const us = (perSecond: number) => (1e6 / perSecond).toFixed(1).padStart(6);
 console.log(
   `OTLP/HTTP protobuf span ingest, ${fmt(total)} spans in requests of ${perRequest}, ${inFlight} in flight (sink ${sink > 0})`,
