@@ -19,6 +19,8 @@ export interface TraceSearch {
   endMs: number;
   /** Stored ServiceName (`reviews.bookinfo`), or the app part of it (`reviews`). */
   service?: string | undefined;
+  /** Only traces in which this service (same forms as `service`) has spans too: an edge's caller. */
+  caller?: string | undefined;
   operation?: string | undefined;
   /** Each must hold on the span or its resource (values compared as strings). */
   tags?: readonly TagFilter[] | undefined;
@@ -89,6 +91,13 @@ export function spanConditions(s: TraceSearch): Where {
       "(ServiceName = {service:String} OR startsWith(ServiceName, concat({service:String}, '.')))",
     );
     params.service = s.service;
+  }
+  if (s.caller) {
+    parts.push(`TraceId IN (SELECT TraceId FROM {db:Identifier}.otel_traces
+      WHERE Timestamp >= fromUnixTimestamp64Milli({start:Int64})
+        AND Timestamp < fromUnixTimestamp64Milli({end:Int64})
+        AND (ServiceName = {caller:String} OR startsWith(ServiceName, concat({caller:String}, '.'))))`);
+    params.caller = s.caller;
   }
   if (s.operation) {
     parts.push('SpanName = {operation:String}');

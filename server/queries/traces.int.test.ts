@@ -261,6 +261,16 @@ describe('trace search', () => {
     ).toBe(0);
   });
 
+  it("narrows to traces through an edge's caller too", async () => {
+    const via = async (caller: string) =>
+      (await search({ service: 'details', caller })).traces.map(
+        (x) => x.traceId,
+      );
+    expect(await via('productpage')).toEqual([A]);
+    expect(await via('productpage.bookinfo')).toEqual([A]);
+    expect(await via('reviews')).toEqual([]);
+  });
+
   it('filters by span duration range and by errors only', async () => {
     const long = await search({
       service: 'ratings',

@@ -45,6 +45,7 @@ const durationMs = z.number().nonnegative().max(86_400_000).optional();
 /** The search filters (the window is given separately). */
 export const traceFiltersSchema = z.object({
   service: text,
+  caller: text,
   operation: text,
   tags: tagsSchema.default([]),
   minDurationMs: durationMs,

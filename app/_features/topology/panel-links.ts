@@ -23,6 +23,14 @@ export function viewLinks(
   if (peer.namespace) p.set('namespace', peer.namespace);
   if (peer.workload) p.set('workload', peer.workload);
   if (from?.workload) p.set('sourceWorkload', from.workload);
+  // the traces view narrows to traces through the caller too (Istio names spans <app>.<ns>)
+  if (from?.service)
+    p.set(
+      'caller',
+      from.namespace && !from.service.includes('.')
+        ? `${from.service}.${from.namespace}`
+        : from.service,
+    );
   const q = p.toString();
   return { traces: `/traces?${q}`, logs: `/logs?${q}` };
 }

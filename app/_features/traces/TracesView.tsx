@@ -39,6 +39,7 @@ export function TracesView() {
   );
   const filters = {
     service: state.service || undefined,
+    caller: state.caller || undefined,
     operation: state.operation || undefined,
     tags: splitTags(state.tags),
     minDurationMs: state.minDurationMs,
@@ -91,6 +92,19 @@ export function TracesView() {
         services={services.data ?? []}
         onSearch={update}
       />
+      {state.caller ? (
+        <p className="search-note" role="note">
+          Only traces that also pass through <strong>{state.caller}</strong>{' '}
+          (the caller of the edge you came from).{' '}
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => update({ caller: '' })}
+          >
+            Show all traces of {state.service || 'every service'}
+          </button>
+        </p>
+      ) : null}
       {search.isError ? (
         <ErrorNotice
           title="Could not search the traces"

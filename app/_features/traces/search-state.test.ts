@@ -60,6 +60,23 @@ describe('trace search URL state', () => {
     expect(parseSearchState(new URLSearchParams(next)).service).toBe('ratings');
   });
 
+  it("narrows an edge's link to traces through its caller; a typed service drops it", () => {
+    const link = viewLinks(
+      { namespace: 'bookinfo', service: 'ratings', workload: 'ratings-v1' },
+      { kind: 'custom', fromMs: 1_000_000, toMs: 2_000_000 },
+      0,
+      { namespace: 'bookinfo', service: 'reviews', workload: 'reviews-v2' },
+    ).traces;
+    const state = parseSearchState(new URL(link, 'http://x').searchParams);
+    expect(state.service).toBe('ratings.bookinfo');
+    expect(state.caller).toBe('reviews.bookinfo');
+    const next = applyParams(
+      new URL(link, 'http://x').searchParams.toString(),
+      searchParams({ service: 'details' }),
+    );
+    expect(parseSearchState(new URLSearchParams(next)).caller).toBe('');
+  });
+
   it('ignores nonsense numbers', () => {
     const s = parseSearchState(
       new URLSearchParams('minDurationMs=abc&offset=-3'),

@@ -14,6 +14,8 @@ export const PAGE_SIZE = 50;
 export interface TraceSearchState {
   range: TimeRange;
   service: string;
+  /** An edge's caller (from a topology link): only traces through it too. */
+  caller: string;
   operation: string;
   /** The tags as typed (logfmt). */
   tags: string;
@@ -49,6 +51,7 @@ export function parseSearchState(p: Params): TraceSearchState {
   return {
     range: parseTimeRange(p),
     service: serviceParam(p),
+    caller: (p.get('caller') ?? '').trim(),
     operation: p.get('operation') ?? '',
     tags: p.get('tags') ?? '',
     minDurationMs: positive(p.get('minDurationMs')),
@@ -73,7 +76,9 @@ export function searchParams(
     out.namespace = null;
     out.workload = null;
     out.sourceWorkload = null;
+    out.caller = null;
   }
+  if (patch.caller !== undefined) out.caller = str(patch.caller);
   if (patch.operation !== undefined) out.operation = str(patch.operation);
   if (patch.tags !== undefined) out.tags = str(patch.tags);
   if ('minDurationMs' in patch) out.minDurationMs = num(patch.minDurationMs);
