@@ -102,7 +102,13 @@ const TEMPLATES: Record<string, unknown> = {
   'services.byName': { window: win, namespace: 'bookinfo', service: 'reviews' },
   'traces.search': {
     window: win,
-    filters: { service: 's', operation: 'o', tags: ['k=v'], requestId: 'r' },
+    filters: {
+      service: 's',
+      caller: 'c',
+      operation: 'o',
+      tags: ['k=v'],
+      requestId: 'r',
+    },
   },
   'traces.byId': { traceId: 'ab'.repeat(16) },
   'traces.skeleton': { traceId: 'ab'.repeat(16) },
@@ -171,6 +177,7 @@ const V1_PARAMS = [
   'idle',
   'protocol',
   'service',
+  'caller',
   'operation',
   'tags',
   'tag',
