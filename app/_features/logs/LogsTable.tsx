@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import type { RouterOutputs } from '../../_trpc/client';
 import {
+  clockTime,
   codeTone,
   lineFlags,
   peerLabel,
@@ -66,10 +67,7 @@ export function LogsTable({
               }}
             >
               <td className="num" title={l.timestamp}>
-                {new Date(l.timestamp).toLocaleTimeString(undefined, {
-                  hour12: false,
-                  fractionalSecondDigits: 3,
-                })}
+                {clockTime(l.timestamp)}
               </td>
               <td>{l.reporter}</td>
               <td className="name-cell">

@@ -6,7 +6,12 @@ import {
   parseLogsState,
   searchFilter,
 } from './logs-state';
-import { legendFlags, topologyLink, traceLink } from './prepare-logs';
+import {
+  clockTime,
+  legendFlags,
+  topologyLink,
+  traceLink,
+} from './prepare-logs';
 
 const parse = (qs: string) => parseLogsState(new URLSearchParams(qs));
 
@@ -110,5 +115,13 @@ describe('log line links and flags', () => {
       'URX=UpstreamRetryLimitExceeded',
       'UO=UpstreamOverflow',
     ]);
+  });
+});
+
+describe('clockTime', () => {
+  it('prints hours, minutes, seconds and milliseconds in local time', () => {
+    const d = new Date(2026, 10, 24, 9, 5, 7, 42);
+    expect(clockTime(d.toISOString())).toBe('09:05:07.042');
+    expect(clockTime('not a time')).toBe('not a time');
   });
 });

@@ -77,3 +77,11 @@ export function codeTone(code: number): '' | 'tone-bad' | 'tone-warn' {
   if (code >= 400) return 'tone-warn';
   return '';
 }
+
+/** Local wall-clock time with milliseconds, `HH:MM:SS.mmm` (lines of one request are ms apart). */
+export function clockTime(iso: string): string {
+  const d = new Date(iso);
+  if (!Number.isFinite(d.getTime())) return iso;
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
