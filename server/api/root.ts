@@ -5,6 +5,7 @@
 import { alertsRouter } from './routers/alerts';
 import { mtlsRouter } from './routers/mtls';
 import { authRouter } from './routers/auth';
+import { requestsRouter } from './routers/requests';
 import { servicesRouter } from './routers/services';
 import { statusRouter } from './routers/status';
 import { topologyRouter } from './routers/topology';
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   alerts: alertsRouter,
   traces: tracesRouter,
   mtls: mtlsRouter,
+  requests: requestsRouter,
   auth: authRouter,
 });
 

@@ -259,6 +259,7 @@ describe('a token scoped to bookinfo', () => {
       'topology.inventory',
       'services.list',
       'traces.services',
+      'requests.search',
     ]) {
       const a = await trpcQuery(base, path, { window: win }, c());
       expect(a.status, path).toBe(200);
@@ -270,6 +271,10 @@ describe('a token scoped to bookinfo', () => {
     const asks: [string, unknown][] = [
       ['topology.graph', { window: win, filter: { namespaces: ['secretns'] } }],
       ['services.list', { window: win, filter: { namespaces: ['secretns'] } }],
+      [
+        'requests.search',
+        { window: win, filter: { namespaces: ['secretns'] } },
+      ],
       [
         'services.byName',
         { window: win, namespace: 'secretns', service: 'ledger' },

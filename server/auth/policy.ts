@@ -277,6 +277,19 @@ export const TRPC_RULES: Record<string, Rule> = {
       output: (rows, allowed) => scrubRequests(rows as never[], allowed),
     },
   },
+  'requests.search': {
+    role: 'viewer',
+    scope: {
+      input: withFilter,
+      output: (r, allowed) => {
+        const o = obj(r);
+        return {
+          ...o,
+          requests: scrubRequests((o.requests ?? []) as never[], allowed),
+        };
+      },
+    },
+  },
   'alerts.list': {
     role: 'viewer',
     scope: {

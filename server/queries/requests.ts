@@ -15,8 +15,16 @@ export interface RequestsFilter {
   service?: string | undefined;
   /** Short Envoy flag, e.g. 'UO'. */
   responseFlag?: string | undefined;
+  /** Rows whose source or destination namespace is one of these (empty: any). */
+  namespaces?: readonly string[] | undefined;
+  /** Response code class: 2 = 2xx ... 5 = 5xx, 0 = no response (code 0). */
+  codeClass?: number | undefined;
+  /** Case-insensitive substring of the path or the authority. */
+  text?: string | undefined;
   /** At most this many rows, newest first. */
   limit: number;
+  /** Rows skipped before the first one returned (paging). */
+  offset?: number | undefined;
 }
 
 export interface MeshPeer {
@@ -160,8 +168,15 @@ export async function listMeshRequests(
                     OR ((SourceService = {service:String} OR SourceWorkload = {service:String})
                         AND ({serviceNs:String} = '' OR SourceNamespace = {serviceNs:String})))
                AND ({flag:String} = '' OR has(ResponseFlags, {flag:String}))
-             ORDER BY Timestamp DESC
-             LIMIT {limit:UInt32}`,
+               AND (empty({namespaces:Array(String)})
+                    OR has({namespaces:Array(String)}, SourceNamespace)
+                    OR has({namespaces:Array(String)}, DestinationNamespace))
+               AND ({codeClass:Int16} < 0 OR intDiv(ResponseCode, 100) = {codeClass:Int16})
+               AND ({text:String} = ''
+                    OR positionCaseInsensitiveUTF8(Path, {text:String}) > 0
+                    OR positionCaseInsensitiveUTF8(Authority, {text:String}) > 0)
+             ORDER BY Timestamp DESC, Reporter, RequestId
+             LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     params: {
       db: db.database,
       start: Math.floor(f.startMs),
@@ -171,7 +186,11 @@ export async function listMeshRequests(
       service: serviceName,
       serviceNs,
       flag: f.responseFlag ?? '',
+      namespaces: [...(f.namespaces ?? [])],
+      codeClass: f.codeClass ?? -1,
+      text: f.text ?? '',
       limit: f.limit,
+      offset: f.offset ?? 0,
     },
   });
   return rows.map(toMeshRequest);

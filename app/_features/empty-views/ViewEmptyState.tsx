@@ -5,11 +5,20 @@ import { VIEWS, type ViewName } from './views';
 import './empty-state.css';
 
 /** A view before it has data: what it will show, what fills it, and how to send that. */
-export function ViewEmptyState({ view }: { view: ViewName }) {
+export function ViewEmptyState({
+  view,
+  header = true,
+}: {
+  view: ViewName;
+  /** False inside a view that draws its own header. */
+  header?: boolean;
+}) {
   const info = VIEWS[view];
   return (
     <>
-      <PageHeader title={info.title} description={info.summary} />
+      {header ? (
+        <PageHeader title={info.title} description={info.summary} />
+      ) : null}
       <section className="empty-state" aria-labelledby="empty-title">
         <h2 id="empty-title">
           No {info.title === 'mTLS' ? 'mTLS data' : info.title.toLowerCase()} to
