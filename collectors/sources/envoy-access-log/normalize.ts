@@ -244,7 +244,10 @@ function mtlsOf(
   const tls = rec.upstreamTlsVersion;
   if (rec.upstreamPeerUriSan.startsWith('spiffe://'))
     return { mtls: 'yes', tls: tls === '-' ? '' : tls };
-  if (tls === '-') return { mtls: 'no', tls: '' };
+  // No upstream connection (a local reply: fault abort, circuit breaker, no healthy host): '-'
+  // says nothing about TLS then.
+  const connected = rec.upstreamHost !== '' && rec.upstreamHost !== '-';
+  if (tls === '-') return { mtls: connected ? 'no' : 'unknown', tls: '' };
   return { mtls: 'unknown', tls };
 }
 

@@ -280,6 +280,20 @@ describe('custom format strings', () => {
     ).toBe('unknown');
   });
 
+  it('leaves an outbound line without an upstream connection (a local reply) unknown', () => {
+    const decoder = new LineDecoder({
+      customFormat:
+        '[%START_TIME%] %UPSTREAM_CLUSTER% %UPSTREAM_HOST% %UPSTREAM_TLS_VERSION% %REQ(:AUTHORITY)%',
+    });
+    const line = (host: string) =>
+      parse(
+        `[2024-03-01T12:00:00.000Z] outbound|9080||ratings.bookinfo.svc.cluster.local ${host} - ratings:9080`,
+        decoder,
+      ).Mtls;
+    expect(line('10.0.0.7:9080')).toBe('no');
+    expect(line('-')).toBe('unknown');
+  });
+
   it('compiles a JSON template format and maps its keys', () => {
     const decoder = new LineDecoder({
       customFormat:
