@@ -11,7 +11,7 @@ import {
 import { ChartFrame } from './ChartFrame';
 import { formatNumber } from './format';
 import type { HistogramBar } from './prepare-series';
-import { TOOLTIP_STYLE, Y_TICK } from './time-axis';
+import { CHART_MARGIN, TOOLTIP_STYLE, Y_TICK } from './time-axis';
 
 /** Requests per latency bucket over the whole window. */
 export function HistogramChart({ bars }: { bars: HistogramBar[] }) {
@@ -21,10 +21,7 @@ export function HistogramChart({ bars }: { bars: HistogramBar[] }) {
       empty={bars.length === 0 ? 'No request latencies in this window' : null}
     >
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart
-          data={bars}
-          margin={{ top: 4, right: 8, bottom: 0, left: -12 }}
-        >
+        <BarChart data={bars} margin={CHART_MARGIN}>
           <XAxis
             dataKey="label"
             tick={{ fontSize: 10, fill: 'var(--muted)' }}

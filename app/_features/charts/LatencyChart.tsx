@@ -13,7 +13,14 @@ import {
 import { ChartFrame } from './ChartFrame';
 import { formatMs } from './format';
 import { paletteColor, type LatencyPoint } from './prepare-series';
-import { TOOLTIP_STYLE, Y_TICK, timeAxisProps, tooltipTime } from './time-axis';
+import {
+  CHART_MARGIN,
+  GRID,
+  timeAxisProps,
+  TOOLTIP_STYLE,
+  tooltipTime,
+  Y_TICK,
+} from './time-axis';
 
 const LINES = ['p50', 'p90', 'p95', 'p99'] as const;
 
@@ -25,15 +32,8 @@ export function LatencyChart({ points }: { points: LatencyPoint[] }) {
   return (
     <ChartFrame title="Latency" empty={empty} height={170}>
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart
-          data={points}
-          margin={{ top: 4, right: 8, bottom: 0, left: -12 }}
-        >
-          <CartesianGrid
-            stroke="var(--border)"
-            strokeDasharray="2 3"
-            vertical={false}
-          />
+        <LineChart data={points} margin={CHART_MARGIN}>
+          <CartesianGrid {...GRID} />
           <XAxis {...timeAxisProps(points)} />
           <YAxis
             tick={Y_TICK}

@@ -12,7 +12,14 @@ import {
 import { ChartFrame } from './ChartFrame';
 import { formatRate } from './format';
 import type { RedPoint } from './prepare-series';
-import { TOOLTIP_STYLE, Y_TICK, timeAxisProps, tooltipTime } from './time-axis';
+import {
+  CHART_MARGIN,
+  GRID,
+  timeAxisProps,
+  TOOLTIP_STYLE,
+  tooltipTime,
+  Y_TICK,
+} from './time-axis';
 
 /** Requests/s stacked as successes and errors (TCP: connections/s). */
 export function RedChart({
@@ -31,15 +38,8 @@ export function RedChart({
       empty={empty}
     >
       <ResponsiveContainer width="100%" height="100%">
-        <AreaChart
-          data={points}
-          margin={{ top: 4, right: 8, bottom: 0, left: -12 }}
-        >
-          <CartesianGrid
-            stroke="var(--border)"
-            strokeDasharray="2 3"
-            vertical={false}
-          />
+        <AreaChart data={points} margin={CHART_MARGIN}>
+          <CartesianGrid {...GRID} />
           <XAxis {...timeAxisProps(points)} />
           <YAxis
             tick={Y_TICK}

@@ -13,7 +13,14 @@ import {
 import { ChartFrame } from './ChartFrame';
 import { formatRate } from './format';
 import type { StackedSeries } from './prepare-series';
-import { TOOLTIP_STYLE, Y_TICK, timeAxisProps, tooltipTime } from './time-axis';
+import {
+  CHART_MARGIN,
+  GRID,
+  timeAxisProps,
+  TOOLTIP_STYLE,
+  tooltipTime,
+  Y_TICK,
+} from './time-axis';
 
 /** Rates per key (response classes, flags) stacked over time. */
 export function StackedRateChart({
@@ -30,15 +37,8 @@ export function StackedRateChart({
   return (
     <ChartFrame title={title} empty={series.keys.length === 0 ? empty : null}>
       <ResponsiveContainer width="100%" height="100%">
-        <AreaChart
-          data={series.points}
-          margin={{ top: 4, right: 8, bottom: 0, left: -12 }}
-        >
-          <CartesianGrid
-            stroke="var(--border)"
-            strokeDasharray="2 3"
-            vertical={false}
-          />
+        <AreaChart data={series.points} margin={CHART_MARGIN}>
+          <CartesianGrid {...GRID} />
           <XAxis {...timeAxisProps(series.points)} />
           <YAxis
             tick={Y_TICK}

@@ -30,3 +30,13 @@ export const TOOLTIP_STYLE = {
   },
   labelStyle: { color: 'var(--muted)' },
 };
+
+/** The margin every time chart uses (the Y axis labels sit in the left padding). */
+export const CHART_MARGIN = { top: 4, right: 8, bottom: 0, left: -12 };
+
+/** Horizontal grid lines only, in the theme's border colour. */
+export const GRID = {
+  stroke: 'var(--border)',
+  strokeDasharray: '2 3',
+  vertical: false,
+} as const;

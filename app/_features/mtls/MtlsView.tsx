@@ -3,11 +3,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { ErrorNotice } from '../../_components/ErrorNotice';
-import { NamespacePicker } from '../../_components/NamespacePicker';
 import { PageHeader } from '../../_components/PageHeader';
 import { Panel } from '../../_components/Panel';
 import { Skeleton } from '../../_components/Skeleton';
-import { TimeRangePicker } from '../../_components/TimeRangePicker';
+import { WindowFilters } from '../../_components/WindowFilters';
 import { timeRangeParams, windowInput } from '../../_components/time-range';
 import { useUrlState } from '../../_components/use-url-state';
 import { useTRPC } from '../../_trpc/client';
@@ -63,18 +62,12 @@ export function MtlsView() {
         description="Which traffic is mutual TLS, which is plaintext, and which no destination reported (unknown, never counted as either)."
       />
       <div className="toolbar" role="toolbar" aria-label="mTLS filters">
-        <TimeRangePicker
-          value={state.range}
-          onChange={(range) => update({ range })}
+        <WindowFilters
+          range={state.range}
+          namespaces={state.namespaces}
+          available={inventory.data?.namespaces ?? []}
+          onChange={update}
         />
-        <div className="field">
-          <span>Namespaces</span>
-          <NamespacePicker
-            available={inventory.data?.namespaces ?? []}
-            selected={state.namespaces}
-            onChange={(namespaces) => update({ namespaces })}
-          />
-        </div>
       </div>
       {coverage.isError ? (
         <ErrorNotice

@@ -12,10 +12,12 @@ import {
 } from 'recharts';
 import { ChartFrame } from '../charts/ChartFrame';
 import {
-  TOOLTIP_STYLE,
-  Y_TICK,
+  CHART_MARGIN,
+  GRID,
   timeAxisProps,
+  TOOLTIP_STYLE,
   tooltipTime,
+  Y_TICK,
 } from '../charts/time-axis';
 import { prepareTrend, type TrendPointIn } from './prepare-mtls';
 
@@ -39,15 +41,8 @@ export function TrendChart({ points }: { points: readonly TrendPointIn[] }) {
       }
     >
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart
-          data={trend.points}
-          margin={{ top: 4, right: 8, bottom: 0, left: -12 }}
-        >
-          <CartesianGrid
-            stroke="var(--border)"
-            strokeDasharray="2 3"
-            vertical={false}
-          />
+        <LineChart data={trend.points} margin={CHART_MARGIN}>
+          <CartesianGrid {...GRID} />
           <XAxis {...timeAxisProps(trend.points)} />
           <YAxis
             tick={Y_TICK}

@@ -3,10 +3,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { ErrorNotice } from '../../_components/ErrorNotice';
-import { NamespacePicker } from '../../_components/NamespacePicker';
 import { PageHeader } from '../../_components/PageHeader';
 import { Skeleton } from '../../_components/Skeleton';
-import { TimeRangePicker } from '../../_components/TimeRangePicker';
+import { WindowFilters } from '../../_components/WindowFilters';
 import { timeRangeParams, windowInput } from '../../_components/time-range';
 import { useUrlState } from '../../_components/use-url-state';
 import { useTRPC } from '../../_trpc/client';
@@ -76,18 +75,12 @@ export function ServicesView() {
         description="Rate, errors and duration of every service, each request counted once."
       />
       <div className="toolbar" role="toolbar" aria-label="Service filters">
-        <TimeRangePicker
-          value={state.range}
-          onChange={(range) => update({ range })}
+        <WindowFilters
+          range={state.range}
+          namespaces={state.namespaces}
+          available={inventory.data?.namespaces ?? []}
+          onChange={update}
         />
-        <div className="field">
-          <span>Namespaces</span>
-          <NamespacePicker
-            available={inventory.data?.namespaces ?? []}
-            selected={state.namespaces}
-            onChange={(namespaces) => update({ namespaces })}
-          />
-        </div>
         <label className="field">
           <span>Find</span>
           <input
