@@ -17,7 +17,9 @@ const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 export interface AppUrls {
+  /** The web port: the dashboard and APIs, or only the ops endpoints without the web role. */
   web: string;
+  /** The receivers: '' when the process runs without the collector role (MESHLENS_ROLES). */
   otlpHttp: string;
   otlpGrpc: string;
   zipkin: string;
@@ -25,6 +27,8 @@ export interface AppUrls {
 
 export interface AppProcess {
   urls: AppUrls;
+  /** Every "listener ready" line: listener name -> URL. */
+  listeners: Record<string, string>;
   dataDir: string;
   /** The child's process id (reliability tests read its RSS and kill -9 it). */
   pid: number;
@@ -84,6 +88,14 @@ function childEnv(
   };
 }
 
+/** The receivers' listeners are expected only when MESHLENS_ROLES (default all) has the collector. */
+function expectedListeners(env: Record<string, string>): (keyof AppUrls)[] {
+  const roles = (env.MESHLENS_ROLES ?? 'all').split(',').map((r) => r.trim());
+  return roles.includes('all') || roles.includes('collector')
+    ? Object.values(listenerKeys)
+    : ['web'];
+}
+
 function waitForExit(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) {
     return Promise.resolve(child.exitCode);
@@ -118,6 +130,7 @@ export async function startApp(
 
   const logs: string[] = [];
   const urls: Partial<AppUrls> = {};
+  const listeners: Record<string, string> = {};
   let onReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (onReady = resolve));
 
@@ -134,6 +147,8 @@ export async function startApp(
         const entry = parseLine(line);
         if (entry?.component !== 'main') continue;
         const key = entry.listener ? listenerKeys[entry.listener] : undefined;
+        if (entry.msg === 'listener ready' && entry.listener && entry.url)
+          listeners[entry.listener] = entry.url;
         if (entry.msg === 'listener ready' && key && entry.url)
           urls[key] = entry.url;
         if (entry.msg === 'meshlens ready') onReady();
@@ -188,12 +203,51 @@ export async function startApp(
   } finally {
     clearTimeout(timer);
   }
-  const missing = Object.values(listenerKeys).filter((k) => !urls[k]);
+  const missing = expectedListeners(env).filter((k) => !urls[k]);
   if (missing.length > 0) {
     await stop();
     throw new Error(
       `Meshlens did not log a "listener ready" URL for ${missing.join(', ')}:\n${logs.join('\n')}`,
     );
   }
-  return { urls: urls as AppUrls, dataDir, pid: child.pid!, logs, stop };
+  const all: AppUrls = { web: '', otlpHttp: '', otlpGrpc: '', zipkin: '' };
+  return {
+    urls: { ...all, ...urls },
+    listeners,
+    dataDir,
+    pid: child.pid!,
+    logs,
+    stop,
+  };
+}
+
+/**
+ * `npm run db:migrate` as a child (`server/main.ts --migrate-only`) with the same environment as
+ * startApp; resolves to its exit code and log lines once it exits.
+ */
+export async function runMigrateOnly(
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; logs: string[] }> {
+  const dataDir =
+    env.MESHLENS_DATA_DIR ??
+    fs.mkdtempSync(path.join(os.tmpdir(), 'meshlens-migrate-'));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/main.ts', '--migrate-only'],
+    {
+      cwd: REPO_ROOT,
+      env: childEnv(dataDir, env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+  // 'close' (not 'exit'): every line of its output has been read by then.
+  const code = await new Promise<number | null>((resolve) =>
+    child.once('close', (c) => resolve(c)),
+  );
+  if (env.MESHLENS_DATA_DIR === undefined)
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  return { code, logs: out.split('\n').filter((l) => l.trim()) };
 }

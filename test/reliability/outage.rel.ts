@@ -1,6 +1,6 @@
 /**
  * Store outage in server mode: the collector writes to a ClickHouse HTTP endpoint
- * (helpers/clickhouse-http.ts: ClickHouse's HTTP interface over a real chDB engine) that first
+ * (test/helpers/clickhouse-http.ts: ClickHouse's HTTP interface over a real chDB engine) that first
  * answers errors, then stops answering. The collector must acknowledge spans only once they are
  * in its disk spool, keep the spool under MESHLENS_SPOOL_MAX_BYTES, report it in /metrics,
  * refuse new data (503) past the cap rather than drop acknowledged data, survive a kill -9 with
@@ -14,7 +14,7 @@ import { startApp, type AppProcess } from '~/test/helpers/app-process';
 import {
   startClickHouseHttp,
   type ClickHouseHttp,
-} from './helpers/clickhouse-http';
+} from '~/test/helpers/clickhouse-http';
 import { recordFigures } from './helpers/figures';
 import { SERVICE, SpanSender } from './helpers/span-sender';
 import { compareAcked, scrapeMetrics } from './helpers/stored';

@@ -7,6 +7,11 @@
  * Errors are answered as ClickHouse does: HTTP 500/503, `X-ClickHouse-Exception-Code`, and a
  * body `Code: N. DB::Exception: message. (NAME) (version ...)` that @clickhouse/client parses.
  *
+ * Credentials (Basic auth, `X-ClickHouse-User`, or the `user`/`password` URL parameters) are
+ * read but not checked: every user may do everything. `statements` keeps who sent what, in
+ * the spirit of `system.query_log` (user and SQL; an INSERT without its rows), so a test that
+ * gives each process its own CLICKHOUSE_USER can tell which process sent which statement.
+ *
  * Faults, switched at any time with `setMode`:
  *   'ok'      answers normally
  *   'errors'  answers every request 503 `Code: 202 ... (TOO_MANY_SIMULTANEOUS_QUERIES)`
@@ -20,6 +25,11 @@ import { createChdbConnection } from 'chdb/connection';
 
 export type StoreMode = 'ok' | 'errors' | 'down';
 
+export interface Statement {
+  user: string;
+  sql: string;
+}
+
 export interface ClickHouseHttp {
   url: string;
   /** A client on the engine itself (bypasses the HTTP faults), to check what was stored. */
@@ -27,6 +37,8 @@ export interface ClickHouseHttp {
   setMode(mode: StoreMode): void;
   /** Requests answered per mode ('down' counts reset connections). */
   requests: Record<StoreMode, number>;
+  /** The SQL of every request answered, in arrival order. */
+  statements: Statement[];
   close(): Promise<void>;
 }
 
@@ -36,7 +48,23 @@ const NOT_SETTINGS = new Set([
   'query_id',
   'session_id',
   'role',
+  'user',
+  'password',
 ]);
+
+/** The user a request authenticates as, the ways ClickHouse's HTTP interface accepts. */
+function userOf(req: http.IncomingMessage, url: URL): string {
+  const header = req.headers['x-clickhouse-user'];
+  if (typeof header === 'string' && header) return header;
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Basic ')) {
+    const [user] = Buffer.from(auth.slice(6), 'base64')
+      .toString('utf8')
+      .split(':');
+    if (user) return user;
+  }
+  return url.searchParams.get('user') || 'default';
+}
 
 function errorBody(code: number, name: string, message: string): string {
   return `Code: ${code}. DB::Exception: ${message}. (${name}) (version 25.8.1.1 (meshlens test stand-in))\n`;
@@ -53,6 +81,7 @@ export async function startClickHouseHttp(
   });
   let mode: StoreMode = 'ok';
   const requests: Record<StoreMode, number> = { ok: 0, errors: 0, down: 0 };
+  const statements: Statement[] = [];
   const sockets = new Set<Socket>();
 
   const server = http.createServer((req, res) => {
@@ -102,6 +131,7 @@ export async function startClickHouseHttp(
     }
     const urlQuery = url.searchParams.get('query');
     const queryId = url.searchParams.get('query_id') ?? crypto.randomUUID();
+    statements.push({ user: userOf(req, url), sql: urlQuery ?? body });
     try {
       const result = await connection.exec({
         query: urlQuery ?? body,
@@ -144,6 +174,7 @@ export async function startClickHouseHttp(
     url: `http://127.0.0.1:${port}`,
     client,
     requests,
+    statements,
     setMode(next) {
       mode = next;
       // Kept-alive connections must see the fault too.
