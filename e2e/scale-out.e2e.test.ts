@@ -15,7 +15,10 @@
  *     process's /api/v1/services, /api/v1/topology, /api/v1/requests and /api/v1/traces;
  *   - an error-rate rule created through the web process's API is evaluated by the alerts
  *     replica holding the lease (server/alerts/lease.ts), which sends one signed webhook; the
- *     other replica stands by, so the receiver gets exactly one notification;
+ *     other replica stands by, so the receiver gets exactly one notification; when the holder
+ *     stops, the standby takes the lease over at once (a clean stop releases it), and when a
+ *     holder is killed (kill -9), a replica started later takes it once it expires (3
+ *     intervals); neither sends a second notification;
  *   - every process answers /healthz and /readyz, and stops cleanly (exit 0) on SIGINT.
  * Run alone: `npx vitest run e2e/scale-out.e2e.test.ts` (part of `npm test`).
  */
@@ -151,6 +154,7 @@ async function leaseHolderPid(): Promise<number> {
   return Number(row?.holder.split(':').at(-2));
 }
 
+const killed = new Set<AppProcess>();
 let ruleId = '';
 let holderPid = 0;
 let ddlAfterMigrate = 0;
@@ -457,7 +461,52 @@ describe('roles as separate processes against one ClickHouse server', () => {
     expect(sentBy(nameOf(standby), STATE_WRITE)).toBeGreaterThanOrEqual(3);
     // The alert was already firing: the new holder carries the state on, no second webhook.
     expect(hooks.requests.map((r) => r.path)).toEqual(['/hook']);
+    holderPid = standby.pid;
   }, 120_000);
+
+  it('lets a fresh replica take over once a killed (kill -9) holder lets the lease expire', async () => {
+    const holder = alerts().find((p) => p.pid === holderPid)!;
+    const fresh = await startApp({
+      ...env(),
+      MESHLENS_ROLES: 'alerts',
+      CLICKHOUSE_USER: 'alertsC',
+    });
+    procs.alertsC = fresh;
+    // The new replica ticks as a standby: lease reads, no evaluation.
+    await waitFor(
+      'the new replica to check the lease',
+      () => Promise.resolve(sentBy('alertsC', /\bleases\b/)),
+      (n) => n >= 2,
+      60_000,
+    );
+    expect(sentBy('alertsC', EVALUATION)).toBe(0);
+
+    const t0 = Date.now();
+    process.kill(holder.pid, 'SIGKILL');
+    expect(await holder.stop()).toBeNull();
+    killed.add(holder);
+    await waitFor(
+      'the new replica to take the expired lease',
+      () => Promise.resolve(logged(fresh, 'alert evaluator lease taken')),
+      (n) => n >= 1,
+      60_000,
+    );
+    // The claim of a dead holder lasts 3 intervals (6 s); the next tick after that claims it.
+    figures.takeoverAfterKillSeconds = since(t0);
+    expect(figures.takeoverAfterKillSeconds).toBeLessThan(30);
+    expect(await leaseHolderPid()).toBe(fresh.pid);
+    const tookAt = Date.now();
+    await waitFor(
+      'evaluations by the new holder',
+      () => lastEvaluated(ruleId),
+      (last) =>
+        last !== undefined &&
+        Date.parse(last) >= tookAt + 2 * INTERVAL_S * 1000,
+      60_000,
+    );
+    expect(sentBy('alertsC', STATE_WRITE)).toBeGreaterThanOrEqual(2);
+    expect(hooks.requests.map((r) => r.path)).toEqual(['/hook']);
+  }, 180_000);
 
   it('applies nothing when `npm run db:migrate` runs again while the roles run', async () => {
     const run = await runMigrateOnly({ CLICKHOUSE_URL: store.url });
@@ -472,11 +521,12 @@ describe('roles as separate processes against one ClickHouse server', () => {
 
   it('stops every process cleanly', async () => {
     const t0 = Date.now();
-    const codes = await Promise.all(Object.values(procs).map((p) => p!.stop()));
+    const alive = Object.values(procs).filter((p) => !killed.has(p!));
+    const codes = await Promise.all(alive.map((p) => p!.stop()));
     figures.stopSeconds = since(t0);
+    // collector, web, the alerts replica stopped for the hand-over, the one started last.
     expect(codes).toEqual([0, 0, 0, 0]);
-    for (const p of Object.values(procs))
-      expect(logged(p!, 'stopped cleanly')).toBe(1);
+    for (const p of alive) expect(logged(p!, 'stopped cleanly')).toBe(1);
     figures.storeRequests = store.requests.ok;
     // Over the whole run: the collector never touched alerting, the web never wrote telemetry.
     expect(sentBy('collector', /\b(alert_\w+|leases|silences)\b/)).toBe(0);
