@@ -54,7 +54,7 @@ import {
   sendProxySpans,
 } from './support/scale-traffic';
 
-const INTERVAL_S = 2;
+const INTERVAL_S = 3;
 const SECRET = 'scale-out-secret';
 /** Known traffic: access-log lines to payments (half 503), proxy spans to backend (10 % 503). */
 const LOG_LINES = 40;
@@ -491,7 +491,7 @@ describe('roles as separate processes against one ClickHouse server', () => {
       (n) => n >= 1,
       60_000,
     );
-    // The claim of a dead holder lasts 3 intervals (6 s); the next tick after that claims it.
+    // The claim of a dead holder lasts 3 intervals (9 s); the next tick after that claims it.
     figures.takeoverAfterKillSeconds = since(t0);
     expect(figures.takeoverAfterKillSeconds).toBeLessThan(30);
     expect(await leaseHolderPid()).toBe(fresh.pid);
