@@ -1,11 +1,17 @@
 /**
- * A stand-in ClickHouse server for the store-outage scenario. There is no ClickHouse server
+ * A stand-in ClickHouse server for server-mode tests (the store-outage scenario, the scale-out
+ * e2e with every role in its own process). There is no ClickHouse server
  * binary on this machine (chDB is the engine as a library; the npm packages are clients), so
  * this serves ClickHouse's HTTP interface minimally over a real chDB engine in the test
  * process: POST / with the SQL in the body, or `?query=INSERT ... FORMAT X` with the rows in the
  * body; `param_<name>` query parameters; other URL parameters are settings; GET /ping.
  * Errors are answered as ClickHouse does: HTTP 500/503, `X-ClickHouse-Exception-Code`, and a
  * body `Code: N. DB::Exception: message. (NAME) (version ...)` that @clickhouse/client parses.
+ *
+ * Known difference: chdb/connection applies a request's settings with SET on the engine's one
+ * session, so they outlast the request (ClickHouse scopes them to the query). Harmless while
+ * every client sends the same settings (server/db/client.ts commonSettings); a test that sends
+ * other settings must not rely on later requests running without them.
  *
  * Credentials (Basic auth, `X-ClickHouse-User`, or the `user`/`password` URL parameters) are
  * read but not checked: every user may do everything. `statements` keeps who sent what, in
