@@ -123,6 +123,9 @@ async function main(): Promise<void> {
     }
   }
   if (args.has('--migrate-only')) {
+    // The replicas started after this job share one signing key instead of racing to make it.
+    const { signingKey } = await import('./auth/signing-key');
+    await signingKey(db);
     await closeDb();
     return;
   }

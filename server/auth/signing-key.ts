@@ -1,14 +1,21 @@
 /**
  * The HMAC key that signs session cookies, login state and embed tokens (HS256 via jose).
  * Made at first start and kept in the `settings` table, so every process of one installation
- * (web, alerts, a restart) signs and verifies with the same key. When two processes race at
- * first start, both re-read after writing and use the newest row, so they agree.
+ * (web, alerts, a restart) signs and verifies with the same key. `--migrate-only` makes it, so
+ * replicas started after the migrate job find it. When processes still race at first start, the
+ * FIRST key written wins: its Version counts down from the epoch (the table keeps the highest
+ * Version per key, also after merges), and each writer waits for the others' writes to land
+ * before it re-reads, so every replica ends up with the same key.
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client';
 import { queryRows, toQueryError } from '../queries/clickhouse';
 
 const KEY = 'auth.signing_key';
+/** Versions count down from here, so an earlier write outranks a later one. */
+const VERSION_CEILING = 2n ** 63n;
+/** How long a first writer waits for a racing writer's insert before it re-reads. */
+const SETTLE_MS = 1_500;
 const holder = globalThis as unknown as {
   __meshlensSigningKey?: Promise<Uint8Array>;
 };
@@ -23,7 +30,8 @@ async function readKey(db: Db): Promise<string | undefined> {
   return row?.Value;
 }
 
-async function loadOrCreate(db: Db): Promise<Uint8Array> {
+/** Reads the key, making it when there is none (not cached: see `signingKey`). */
+export async function loadOrCreateSigningKey(db: Db): Promise<Uint8Array> {
   let value = await readKey(db);
   if (!value) {
     try {
@@ -34,13 +42,14 @@ async function loadOrCreate(db: Db): Promise<Uint8Array> {
           {
             Key: KEY,
             Value: randomBytes(32).toString('base64url'),
-            Version: Date.now() * 1000,
+            Version: String(VERSION_CEILING - BigInt(Date.now()) * 1000n),
           },
         ],
       });
     } catch (err) {
       throw toQueryError(err, 'writing the signing key to settings');
     }
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     value = await readKey(db);
   }
   if (!value) throw new Error('the signing key could not be stored');
@@ -50,7 +59,7 @@ async function loadOrCreate(db: Db): Promise<Uint8Array> {
 /** The installation's signing key (loaded once per process). */
 export function signingKey(db: Db): Promise<Uint8Array> {
   if (!holder.__meshlensSigningKey) {
-    const loading = loadOrCreate(db);
+    const loading = loadOrCreateSigningKey(db);
     holder.__meshlensSigningKey = loading;
     loading.catch(() => {
       holder.__meshlensSigningKey = undefined;
