@@ -1,21 +1,21 @@
 /**
  * Issue #9, "the demo scenario's injected fault fires the error-rate rule within two evaluation
- * intervals and resolves after the fault stops", over the real process (`server/main.ts --demo`):
- * an error-rate rule on Bookinfo's ratings is created over the API, the demo's fault switch
- * (`npm run demo:fault`, collectors/demo/fault-cli.ts) makes every call to ratings abort, the
- * rule fires, a signed webhook, an Alertmanager-shaped POST and a Slack message reach a local
- * receiver, the fault is switched off, and the rule resolves — once each, never again. The
- * rule's figure is checked against the demo's truth ledger, and the page shows the history.
- *
- * "Within two evaluation intervals" is measured from the first instant the stored traffic shows
- * the condition (the rule's own preview, `alerts.test`, polled): what happens before that is
- * ingest (the demo's sidecars are scraped every 5 s) and the window filling with faulty
- * requests, not the evaluator. The switch-to-firing time is bounded and printed too.
+ * intervals and resolves after the fault stops", over the real process (`server/main.ts --demo`)
+ * at the product's default evaluation interval (MESHLENS_ALERTS_INTERVAL_S unset): an error-rate
+ * rule on Bookinfo's ratings (threshold 0.25 over 1m; the scenario's own 10 % stays quiet) is
+ * created over the API, the demo's fault switch (`npm run demo:fault`, collectors/demo/fault-cli.ts)
+ * makes every call to ratings abort, and the rule must fire within two evaluation intervals of
+ * running the switch — counted from the moment the command is started, so the sidecars' scrape,
+ * ingest, the window filling with faulty traffic and the wait for the next evaluation all count.
+ * A signed webhook, an Alertmanager-shaped POST and a Slack message reach a local receiver, the
+ * fault is switched off, and the rule resolves — once each, never again. The rule's figure for a
+ * whole minute is checked against the demo's truth ledger, and the page shows the history.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedgerFile } from '../collectors/demo/truth-file';
 import { ensureWebBuild } from '../server/build-web';
+import { envSchema } from '../server/config';
 import {
   startWebhookReceiver,
   type ReceivedRequest,
@@ -41,13 +41,17 @@ import {
 } from './support/alerts-api';
 
 const SCREENSHOT = path.join(REPO_ROOT, 'test-results', 'alerts-history.png');
-const INTERVAL_S = 5;
+/** What users get: the evaluation interval when MESHLENS_ALERTS_INTERVAL_S is not set (30 s). */
+const INTERVAL_S = envSchema.shape.MESHLENS_ALERTS_INTERVAL_S.parse(undefined);
 const SECRET = 'fault-test-secret';
 const THRESHOLD = 0.25;
-/** Switch on -> firing: 5 s scrape + the 1 m window crossing 25 % + two intervals, with room. */
-const FIRE_WITHIN_MS = 90_000;
-/** Switch off -> resolved: the faulty minutes must leave the whole-minute window (<= 3 min). */
-const RESOLVE_WITHIN_MS = 240_000;
+/** The point of the issue: switch on -> firing. */
+const FIRE_WITHIN_MS = 2 * INTERVAL_S * 1000;
+/**
+ * Switch off -> resolved (not the point of the issue; a deadline): the failing seconds leave the
+ * 1m window (about 50 s after they stop, plus the scrape), then the next evaluation and its time.
+ */
+const RESOLVE_WITHIN_MS = 60_000 + 3 * INTERVAL_S * 1000;
 
 let app: AppProcess;
 let hooks: WebhookReceiver;
@@ -57,7 +61,6 @@ beforeAll(async () => {
   hooks = await startWebhookReceiver();
   app = await startApp(
     {
-      MESHLENS_ALERTS_INTERVAL_S: String(INTERVAL_S),
       MESHLENS_ALERT_ALLOWED_HOSTS: '127.0.0.1',
       MESHLENS_ALERT_WEBHOOK_SECRET: SECRET,
       MESHLENS_ALERT_RETRY_BASE_MS: '200',
@@ -124,11 +127,21 @@ const statusOf = (r: ReceivedRequest) =>
   (JSON.parse(r.body) as { status: string }).status;
 
 /** Shared by the steps below, which run in order on one process. */
+/** Shared by the steps below, which run in order on one process. */
 let ruleSpec: ReturnType<typeof spec>;
 let ruleId: string;
+/** When `npm run demo:fault -- on` / `off` was started, and when it had returned. */
 let switchedOnMs: number;
 let switchedOffMs: number;
+let onDoneMs: number;
+let offDoneMs: number;
 let firingPayload: WebhookBody;
+
+const ruleNow = async () =>
+  (await api<ListedRule[]>('alerts.list', undefined, 'GET')).find(
+    (r) => r.id === ruleId,
+  );
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 describe('the demo fault and the error-rate rule', () => {
   it("stays quiet on the scenario's own 10 % errors", async () => {
@@ -158,55 +171,82 @@ describe('the demo fault and the error-rate rule', () => {
         rule: { name: 'ratings errors', enabled: true, spec: ruleSpec },
       })
     ).id;
-    // A few evaluations without the fault: nothing fires.
-    await new Promise((r) => setTimeout(r, 2.5 * INTERVAL_S * 1000));
-    const quiet = await api<ListedRule[]>('alerts.list', undefined, 'GET');
-    expect(quiet.find((r) => r.id === ruleId)?.state).toBe('inactive');
+
+    // An evaluation without the fault: nothing fires. An inactive alert stores nothing, so a
+    // canary rule that holds on the 10 % (pending for an hour, notifying no one) shows when the
+    // evaluator has run; it judges every rule in the same tick. The history checked below shows
+    // that no evaluation before the fault changed anything.
+    const canaryId = (
+      await api<{ id: string }>('alerts.add', {
+        rule: {
+          name: 'canary',
+          enabled: true,
+          spec: { ...ruleSpec, threshold: 0.01, for: '1h', notify: [] },
+        },
+      })
+    ).id;
+    await waitFor(
+      'an evaluation of the rules',
+      async () =>
+        (await api<ListedRule[]>('alerts.list', undefined, 'GET')).find(
+          (r) => r.id === canaryId,
+        ),
+      (r) => r?.state === 'pending',
+      2 * INTERVAL_S * 1000,
+      1000,
+    );
+    expect((await ruleNow())?.state).toBe('inactive');
     expect(hooks.requests).toEqual([]);
   }, 300_000);
 
   it(
-    'fires within two evaluation intervals of the fault showing, and notifies each destination',
+    'fires within two evaluation intervals of the switch, and notifies each destination',
     async () => {
+      switchedOnMs = Date.now();
       expect(await demoFault(app.dataDir, 'on', '--abort', '100')).toContain(
         'fault on: abort 100 % with 503 on bookinfo/ratings',
       );
-      switchedOnMs = Date.now();
-      // Watch the data (preview) and the evaluator (state) side by side.
+      onDoneMs = Date.now();
+      // Watch the data (the rule's preview, until it holds) and the evaluator (state) side by
+      // side, once a second (each preview is a query the evaluator competes with).
       let conditionMs: number | null = null;
-      const firing = await waitFor(
+      await waitFor(
         'the rule to fire',
         async () => {
-          const [p, rules] = await Promise.all([
-            api<Preview>('alerts.test', { name: 'x', spec: ruleSpec }),
-            api<ListedRule[]>('alerts.list', undefined, 'GET'),
-          ]);
-          if (conditionMs === null && p.series[0]?.active)
-            conditionMs = Date.parse(p.at);
-          return rules.find((r) => r.id === ruleId);
+          if (conditionMs === null) {
+            const p = await api<Preview>('alerts.test', {
+              name: 'x',
+              spec: ruleSpec,
+            });
+            if (p.series[0]?.active) conditionMs = Date.parse(p.at);
+          }
+          return ruleNow();
         },
         (r) => r?.state === 'firing',
-        FIRE_WITHIN_MS,
+        FIRE_WITHIN_MS + 30_000,
+        1000,
       );
+      const seenFiringMs = Date.now();
       const history = await api<History[]>('alerts.history', { ruleId }, 'GET');
       expect(history.map((h) => `${h.from}->${h.to}`)).toEqual([
         'inactive->firing',
       ]);
-      const firedMs = Date.parse(history[0]!.timestamp);
-      // The evaluator saw what the data showed within two of its intervals.
-      const conditionSeenMs = conditionMs ?? firedMs;
-      expect(firedMs - conditionSeenMs).toBeLessThanOrEqual(
-        2 * INTERVAL_S * 1000,
-      );
-      expect(firedMs - switchedOnMs).toBeLessThanOrEqual(FIRE_WITHIN_MS);
-      expect(firing?.alerts[0]?.value).toBeGreaterThan(THRESHOLD);
-      process.stdout.write(
-        `fault on -> condition in the data ${((conditionSeenMs - switchedOnMs) / 1000).toFixed(1)} s, -> firing ${((firedMs - switchedOnMs) / 1000).toFixed(1)} s (interval ${INTERVAL_S} s)\n`,
-      );
-
+      const tickMs = Date.parse(history[0]!.timestamp);
       firingPayload = signedPayload(
         await received('the firing webhook', (r) => r.path === '/hook'),
       );
+      const hookMs = hooks.requests.find((r) => r.path === '/hook')!.atMs;
+      process.stdout.write(
+        `fault on (command ${seconds(onDoneMs - switchedOnMs)}) -> condition in the data ${conditionMs === null ? '?' : seconds(conditionMs - switchedOnMs)}, -> evaluation that fired ${seconds(tickMs - switchedOnMs)}, -> webhook ${seconds(hookMs - switchedOnMs)}, -> firing seen ${seconds(seenFiringMs - switchedOnMs)} (interval ${INTERVAL_S} s)\n`,
+      );
+      // The point of the issue, counted from starting the switch to the first moment the rule
+      // was seen firing over the API (its state is saved after the notifications are queued).
+      expect(seenFiringMs - switchedOnMs).toBeLessThanOrEqual(FIRE_WITHIN_MS);
+      expect(hookMs - switchedOnMs).toBeLessThanOrEqual(FIRE_WITHIN_MS);
+      expect(
+        Math.abs(Date.parse(firingPayload.alert.startsAt) - tickMs),
+      ).toBeLessThan(1000);
+
       expect(firingPayload.status).toBe('firing');
       expect(firingPayload.alert.labels).toMatchObject({
         alertname: 'ratings errors',
@@ -245,14 +285,12 @@ describe('the demo fault and the error-rate rule', () => {
   it(
     'resolves after the fault stops, notifying once',
     async () => {
-      expect(await demoFault(app.dataDir, 'off')).toContain('fault off');
       switchedOffMs = Date.now();
+      expect(await demoFault(app.dataDir, 'off')).toContain('fault off');
+      offDoneMs = Date.now();
       await waitFor(
         'the rule to resolve',
-        async () =>
-          (await api<ListedRule[]>('alerts.list', undefined, 'GET')).find(
-            (r) => r.id === ruleId,
-          ),
+        ruleNow,
         (r) => r?.state === 'resolved',
         RESOLVE_WITHIN_MS,
         1000,
@@ -264,14 +302,14 @@ describe('the demo fault and the error-rate rule', () => {
         ),
       );
       expect(resolved.alert.labels.service).toBe('ratings');
-      process.stdout.write(
-        `fault off -> resolved webhook ${((Date.now() - switchedOffMs) / 1000).toFixed(1)} s\n`,
-      );
       const after = await api<History[]>('alerts.history', { ruleId }, 'GET');
       expect(after.map((h) => `${h.from}->${h.to}`)).toEqual([
         'firing->resolved',
         'inactive->firing',
       ]);
+      process.stdout.write(
+        `fault off -> resolved ${seconds(Date.parse(after[0]!.timestamp) - switchedOffMs)} (interval ${INTERVAL_S} s)\n`,
+      );
       // Exactly one firing and one resolved webhook; Alertmanager got the resolution too.
       expect(
         hooks.requests.filter((r) => r.path === '/hook').map(statusOf),
@@ -292,14 +330,18 @@ describe('the demo fault and the error-rate rule', () => {
       100,
       null,
     ]);
+    // Each applies from the second the demo generates next (it reads the switch every second).
     const [on, off] = ledger.faults;
-    expect(Math.abs(on!.atMs - switchedOnMs)).toBeLessThan(5000);
-    expect(Math.abs(off!.atMs - switchedOffMs)).toBeLessThan(5000);
+    expect(on!.atMs).toBeGreaterThanOrEqual(switchedOnMs - 2000);
+    expect(on!.atMs).toBeLessThanOrEqual(onDoneMs + 2000);
+    expect(off!.atMs).toBeGreaterThanOrEqual(switchedOffMs - 2000);
+    expect(off!.atMs).toBeLessThanOrEqual(offDoneMs + 2000);
     expect(ratingsTruth(ledger, on!.atMs + 2000, off!.atMs)?.errorPercent).toBe(
       100,
     );
     // The rule's figure for a whole clean minute after the fault against the truth of it
     // (metrics count a hop at the scrape after it ends: a few seconds move across minutes).
+    // A minute well after the demo started: its first minutes are partly backfill.
     const minute = Math.ceil(off!.atMs / 60_000) * 60_000;
     await waitFor(
       'a whole minute after the fault to be generated and scraped',

@@ -84,7 +84,7 @@ export interface ListedRule {
   id: string;
   name: string;
   state: string;
-  alerts: { state: string; value: number | null }[];
+  alerts: { state: string; value: number | null; lastEvaluated: string }[];
 }
 export interface History {
   timestamp: string;

@@ -4,16 +4,12 @@
  * writes nothing, so the same function serves the evaluator and "test this rule now".
  */
 import type { Db } from '../db/client';
-import {
-  alertWindow,
-  ruleTraffic,
-  type SeriesTraffic,
-} from '../queries/alerts-measure';
-import { mtlsRuleSeries } from '../mtls/rule-series';
+import type { SeriesTraffic } from '../queries/alerts-measure';
 import { coverageOf, plaintextCount, trafficShare } from '../mtls/tally';
 import type { TrafficMeasures } from '../topology/measures';
 import { histogramQuantileMs } from '../topology/percentiles';
 import { ruleTimings, type RuleSpec } from './rule-schema';
+import { ruleWindow, windowMtlsSeries, windowTraffic } from './rule-window';
 
 export interface SeriesResult {
   /** Scope and series labels (the rule's own labels are added when notifying). */
@@ -44,24 +40,29 @@ export function flaggedOf(
 
 const keyOf = (labels: Record<string, string>) => JSON.stringify(labels);
 
-/** Values and conditions of every series of `spec` at `nowMs` (epoch ms). */
+/**
+ * Values and conditions of every series of `spec` at `nowMs` (epoch ms). The window is the
+ * `window` before `nowMs`, its partial minutes weighted (rule-window.ts); `dataUntilMs` is how
+ * far the stored data reaches (the present: later than `nowMs` for a preview of a past instant).
+ */
 export async function evaluateRule(
   db: Db,
   spec: RuleSpec,
   nowMs: number,
+  dataUntilMs: number = nowMs,
 ): Promise<SeriesResult[]> {
   const t = ruleTimings(spec);
-  const w = alertWindow(nowMs, t.windowMs, nowMs);
+  const w = ruleWindow(nowMs - t.windowMs, nowMs, dataUntilMs);
   const minRequests = Math.max(1, spec.minRequests);
   switch (spec.kind) {
     case 'error_rate':
     case 'latency_percentile': {
-      const series = await ruleTraffic(db, spec.scope, spec.groupBy, w);
+      const series = await windowTraffic(db, spec.scope, spec.groupBy, w);
       return series.map((s) => judge(spec, s, minRequests));
     }
     case 'mtls_coverage_below': {
       // The mTLS view's own figure (server/mtls): destination-reported, unknown left out.
-      const series = await mtlsRuleSeries(db, spec.scope, spec.groupBy, w);
+      const series = await windowMtlsSeries(db, spec.scope, spec.groupBy, w);
       return series.map((s) => {
         const c = coverageOf(s.tally);
         const n =
@@ -81,7 +82,7 @@ export async function evaluateRule(
       });
     }
     case 'response_flag_rate': {
-      const series = await ruleTraffic(db, spec.scope, spec.groupBy, w, {
+      const series = await windowTraffic(db, spec.scope, spec.groupBy, w, {
         flags: true,
       });
       return series.map((s) => {
@@ -97,14 +98,15 @@ export async function evaluateRule(
       });
     }
     case 'request_rate': {
-      const bw = alertWindow(
-        nowMs - t.windowMs,
-        t.baselineMs ?? 3_600_000,
-        nowMs,
+      // The baseline ends where the window starts; the minute they share is split by time.
+      const bw = ruleWindow(
+        w.fromMs - (t.baselineMs ?? 3_600_000),
+        w.fromMs,
+        dataUntilMs,
       );
       const [current, baseline] = await Promise.all([
-        ruleTraffic(db, spec.scope, spec.groupBy, w),
-        ruleTraffic(db, spec.scope, spec.groupBy, bw),
+        windowTraffic(db, spec.scope, spec.groupBy, w),
+        windowTraffic(db, spec.scope, spec.groupBy, bw),
       ]);
       const now = new Map(current.map((s) => [keyOf(s.labels), s]));
       const all = new Map(baseline.map((s) => [keyOf(s.labels), s]));
@@ -137,14 +139,17 @@ export async function evaluateRule(
       });
     }
     case 'new_plaintext_edge': {
-      const bw = alertWindow(
-        nowMs - t.windowMs,
-        t.baselineMs ?? 86_400_000,
-        nowMs,
+      // Plaintext in the window's first (partial) minute is new: the baseline is the minutes
+      // before it, so no minute is both "before" and "now".
+      const firstMinuteMs = w.parts[0]!.window.startMs;
+      const bw = ruleWindow(
+        firstMinuteMs - (t.baselineMs ?? 86_400_000),
+        firstMinuteMs,
+        dataUntilMs,
       );
       const [current, baseline] = await Promise.all([
-        mtlsRuleSeries(db, spec.scope, 'edge', w),
-        mtlsRuleSeries(db, spec.scope, 'edge', bw),
+        windowMtlsSeries(db, spec.scope, 'edge', w),
+        windowMtlsSeries(db, spec.scope, 'edge', bw),
       ]);
       const before = new Map(
         baseline.map((s) => [keyOf(s.labels), plaintextCount(s.tally)]),

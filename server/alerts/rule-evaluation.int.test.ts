@@ -11,7 +11,9 @@ import { readHistory, loadAlertStates } from '~/server/queries/alerts-state';
 import { tempDb, type TempDb } from '~/test/helpers/temp-db';
 import { createDeliveryQueue, type DeliveryQueue } from './delivery';
 import { startAlertEvaluator, type AlertEvaluator } from './evaluator';
+import { evaluateRule } from './evaluate-rule';
 import { createRuleEvaluation } from './rule-evaluation';
+import { ruleSpecSchema } from './rule-schema';
 import { insertFaultTraffic } from './testing/fault-traffic';
 import {
   startWebhookReceiver,
@@ -171,6 +173,43 @@ describe('alert evaluation over rollups', () => {
     );
     expect(sent[1]!.alert.endsAt).toBe(new Date(base + 7 * MIN).toISOString());
     expect(new Set(sent.map((p) => p.id)).size).toBe(2);
+  });
+
+  it('a 1m window 20 s into a minute reads the last 60 s: 40 s of the minute before, weighted', async () => {
+    const base = Math.floor(Date.now() / MIN) * MIN - 100 * MIN;
+    const stock = {
+      source: { namespace: 'store', workload: 'web-v1', service: 'web' },
+      destination: {
+        namespace: 'store',
+        service: 'stock',
+        workload: 'stock-v1',
+      },
+    };
+    // A healthy minute (600 requests), then every call fails: 100 in the first 20 s.
+    await insertFaultTraffic(t.db, [
+      { minuteMs: base, requests: 600, faultShare: 0, ...stock },
+      { minuteMs: base + MIN, requests: 100, faultShare: 1, ...stock },
+    ]);
+    const spec = ruleSpecSchema.parse({
+      kind: 'error_rate',
+      scope: { type: 'service', namespace: 'store', service: 'stock' },
+      threshold: 0.15,
+      window: '1m',
+    });
+    const at = base + MIN + 20_000;
+    // Live (the minute in progress holds the data so far): 100 / (600 * 40/60 + 100).
+    const [live] = await evaluateRule(t.db, spec, at);
+    expect(live!.value).toBeCloseTo(100 / 500, 9);
+    expect(live!.requests).toBeCloseTo(500, 9);
+    expect(live!.active).toBe(true); // whole minutes would say 100 / 700 = 0.14
+    // The same instant looked back on, the later minute complete: a third of it is in the window.
+    const [past] = await evaluateRule(t.db, spec, at, at + 10 * MIN);
+    expect(past!.value).toBeCloseTo(100 / 3 / (400 + 100 / 3), 9);
+    expect(past!.active).toBe(false);
+    // On a whole minute, exactly that minute.
+    const [whole] = await evaluateRule(t.db, spec, base + 2 * MIN);
+    expect(whole!.value).toBe(1);
+    expect(whole!.requests).toBe(100);
   });
 
   it('a matching silence suppresses notifications while state and history go on', async () => {

@@ -127,7 +127,7 @@ const common = {
   scope: scopeSchema,
   /** Per-series alerts inside a mesh/namespace scope: one alert per service or per edge. */
   groupBy: z.enum(['none', 'service', 'edge']).default('none'),
-  /** Lookback each evaluation reads (whole minutes of rollups). */
+  /** Lookback of each evaluation; partial minutes weighted (rule-window.ts). */
   window: duration('window', 60_000, DAY_MS).default('5m'),
   /** How long the condition must hold before the alert fires (0s: at once). */
   for: duration('for', 0, DAY_MS).default('0s'),
