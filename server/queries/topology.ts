@@ -13,6 +13,7 @@ import type {
 } from '../topology/types';
 import { queryRows } from './clickhouse';
 import { cachedRead } from './rollup-cache';
+import { needsMtlsView, withMtlsView } from './topology-mtls';
 import {
   MEASURES_SQL,
   selectedRollups,
@@ -206,7 +207,11 @@ export async function topologyGraph(
           ? idleEdges(db, w, idleLookbackMs, filter)
           : Promise.resolve([]),
       ]);
-      return build(rows, idle);
+      // the locks as the mTLS view draws them (topology-mtls.ts)
+      const locked = needsMtlsView(rows)
+        ? await withMtlsView(db, w, filter, rows)
+        : rows;
+      return build(locked, idle);
     },
   });
 }
