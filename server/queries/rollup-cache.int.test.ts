@@ -69,6 +69,12 @@ describe('topology answer cache', () => {
     expect(g.edges).toEqual([]);
   });
 
+  it('still says the schema is missing rather than answering empty', async () => {
+    await expect(
+      topologyGraph({ ...t.db, database: 'no_such_database' }, window),
+    ).rejects.toMatchObject({ kind: 'missing-schema' });
+  });
+
   it('reuses the answer while the window rows are unchanged, and only then', async () => {
     await write(BASE_MS + 5 * MIN, 100);
     const first = await topologyGraph(t.db, window);

@@ -10,13 +10,14 @@
  * Concurrent reads of one key share one computation. Entries live `MAX_AGE_MS` at most, and at
  * most `MAX_ENTRIES` are kept (least recently used first out). Answers are shared between
  * callers: they must not be mutated.
- * Not used on a cluster (system.parts lists one node's parts): there every read computes.
+ * Not used on a cluster (system.parts lists one node's parts), nor where system.parts cannot be
+ * read: there every read computes.
  */
 import type { Db } from '../db/client';
 import { queryRows } from './clickhouse';
 
 const TABLES = ['edge_rollups_1m', 'edge_rollups_10m', 'edge_rollups_1h'];
-const MAX_ENTRIES = 32;
+const MAX_ENTRIES = 16;
 const MAX_AGE_MS = 5 * 60_000;
 
 /** What the rollup parts say about a time range. */
@@ -42,20 +43,25 @@ export async function rollupVersion(
   toMs: number,
 ): Promise<RollupVersion | null> {
   if (db.cluster) return null;
-  const [row] = await queryRows<{ parts: string[] }>(db, {
+  const rows = await queryRows<{ parts: string[]; tables: number }>(db, {
     what: 'reading which rollup parts cover the window',
-    query: `SELECT arraySort(groupArray(concat(table, '/', name, '/', toString(rows)))) AS parts
-      FROM system.parts
-     WHERE database = {db:String} AND table IN {tables:Array(String)} AND active
-       AND max_time >= {from:DateTime} AND min_time < {to:DateTime}`,
+    query: `SELECT
+      (SELECT arraySort(groupArray(concat(table, '/', name, '/', toString(rows))))
+         FROM system.parts
+        WHERE database = {db:String} AND table IN {tables:Array(String)} AND active
+          AND max_time >= {from:DateTime} AND min_time < {to:DateTime}) AS parts,
+      (SELECT toUInt32(count()) FROM system.tables
+        WHERE database = {db:String} AND name IN {tables:Array(String)}) AS tables`,
     params: {
       db: db.database,
       tables: TABLES,
       from: Math.floor(fromMs / 1000),
       to: Math.floor(toMs / 1000),
     },
-  });
-  const parts = row?.parts ?? [];
+  }).catch(() => null); // e.g. no grant on system.parts: answer uncached
+  // without the tables, the query itself says what is wrong (missing-schema)
+  if (rows === null || rows[0]?.tables !== TABLES.length) return null;
+  const parts = rows[0].parts;
   return { version: parts.join(','), empty: parts.length === 0 };
 }
 
