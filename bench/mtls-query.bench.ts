@@ -87,7 +87,7 @@ console.log(
   `mTLS: mesh request share ${report.mesh.requestShare}, ${report.edges.length} edges, ${report.plaintextEdges.length} plaintext`,
 );
 const topo = await time('topologyGraph (workload graph, peer)', () =>
-  topologyGraph(t.db, { ...window, graphType: 'workload' }),
+  topologyGraph(t.db, { ...window, graphType: 'workload', fresh: true }),
 );
 const mtls = await time('mtlsCoverage', () => mtlsCoverage(t.db, window));
 console.log(

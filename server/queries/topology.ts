@@ -12,6 +12,8 @@ import type {
   HealthThresholds,
 } from '../topology/types';
 import { queryRows } from './clickhouse';
+import { cachedRead } from './rollup-cache';
+import { needsMtlsView, withMtlsView } from './topology-mtls';
 import {
   MEASURES_SQL,
   selectedRollups,
@@ -151,10 +153,14 @@ export interface Topology extends Graph {
   window: { start: Date; end: Date; seconds: number };
 }
 
-/** The decorated graph for a window: what the topology page and /api/v1/topology serve. */
+/**
+ * The decorated graph for a window: what the topology page and /api/v1/topology serve. Answers
+ * are cached while the rollup rows of the window are unchanged (rollup-cache.ts); `fresh`
+ * recomputes anyway.
+ */
 export async function topologyGraph(
   db: Db,
-  input: TopologyInput,
+  input: TopologyInput & { fresh?: boolean },
 ): Promise<Topology> {
   const w = resolveWindow(input);
   const filter: TrafficFilter = {
@@ -162,26 +168,52 @@ export async function topologyGraph(
     protocols: input.protocols,
     cluster: input.cluster,
   };
-  const [rows, idle] = await Promise.all([
-    trafficEdges(db, w, filter, input.coarseRollups !== false),
-    input.includeIdle
-      ? idleEdges(db, w, Math.min(w.endMs - w.startMs, 6 * 3600_000), filter)
-      : Promise.resolve([]),
-  ]);
-  const graph = buildGraph(rows, {
+  const coarse = input.coarseRollups !== false;
+  const idleLookbackMs = input.includeIdle
+    ? Math.min(w.endMs - w.startMs, 6 * 3600_000)
+    : 0;
+  const opts = {
     type: input.graphType ?? 'workload',
     seconds: w.seconds,
     thresholds: input.thresholds,
-    idle,
-  });
-  return {
-    ...graph,
+  };
+  const build = (rows: EdgeAggregate[], idle: EdgeAggregate[]): Topology => ({
+    ...buildGraph(rows, { ...opts, idle }),
     window: {
       start: new Date(w.startMs),
       end: new Date(w.endMs),
       seconds: w.seconds,
     },
-  };
+  });
+  return cachedRead(db, {
+    key: JSON.stringify([
+      'topology',
+      db.database,
+      w,
+      filter,
+      coarse,
+      idleLookbackMs,
+      opts,
+    ]),
+    // the rows read: from the minute before the window (or its idle lookback) to its end
+    fromMs: w.startMs - idleLookbackMs - 60_000,
+    toMs: w.endMs,
+    fresh: input.fresh,
+    whenEmpty: () => build([], []),
+    compute: async () => {
+      const [rows, idle] = await Promise.all([
+        trafficEdges(db, w, filter, coarse),
+        idleLookbackMs > 0
+          ? idleEdges(db, w, idleLookbackMs, filter)
+          : Promise.resolve([]),
+      ]);
+      // the locks as the mTLS view draws them (topology-mtls.ts)
+      const locked = needsMtlsView(rows)
+        ? await withMtlsView(db, w, filter, rows)
+        : rows;
+      return build(locked, idle);
+    },
+  });
 }
 
 export interface MeshInventory {

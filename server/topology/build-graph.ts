@@ -93,6 +93,23 @@ function addEdge(
   }
 }
 
+interface InboundTotals {
+  requests: number;
+  errors: number;
+  connections: number;
+}
+
+const NO_INBOUND: InboundTotals = { requests: 0, errors: 0, connections: 0 };
+
+/** A node's inbound rate and error ratio, as trafficFigures computes them for an edge. */
+function inboundFigures(m: InboundTotals, seconds: number) {
+  const s = seconds > 0 ? seconds : 1;
+  return {
+    requestsPerSecond: m.requests / s,
+    errorRatio: m.requests > 0 ? m.errors / m.requests : 0,
+  };
+}
+
 /** Shares of each edge among edges from the same source to the same service (null if alone). */
 function trafficShares(
   edges: ReadonlyMap<string, EdgeAcc>,
@@ -146,7 +163,8 @@ export function buildGraph(
 
   const shares = trafficShares(edgeAccs);
   const edges: GraphEdge[] = [];
-  const inbound = new Map<string, TrafficMeasures>();
+  // a node's inbound totals: only what its figures and health use (no latency buckets)
+  const inbound = new Map<string, InboundTotals>();
   for (const [id, e] of edgeAccs) {
     const f = trafficFigures(e.measures, opts.seconds);
     const signals = [...e.requestsBySignal.entries()].sort(
@@ -181,8 +199,17 @@ export function buildGraph(
       idle: e.idle,
       inferred: false,
     });
-    const into = inbound.get(e.target) ?? emptyMeasures();
-    inbound.set(e.target, addMeasures(into, e.measures));
+    const into = inbound.get(e.target);
+    if (into) {
+      into.requests += e.measures.requests;
+      into.errors += e.measures.errors;
+      into.connections += e.measures.connections;
+    } else
+      inbound.set(e.target, {
+        requests: e.measures.requests,
+        errors: e.measures.errors,
+        connections: e.measures.connections,
+      });
   }
   edges.sort((a, b) => a.id.localeCompare(b.id));
 
@@ -200,8 +227,8 @@ export function buildGraph(
   );
   const outNodes: GraphNode[] = [...nodes.values()].map(
     ({ seed, clusters }) => {
-      const m = inbound.get(seed.id) ?? emptyMeasures();
-      const f = trafficFigures(m, opts.seconds);
+      const m = inbound.get(seed.id) ?? NO_INBOUND;
+      const f = inboundFigures(m, opts.seconds);
       const hasTraffic = busy.has(seed.id);
       const cl = [...clusters].sort();
       return {

@@ -2,7 +2,9 @@
  * mTLS decorator (as Kiali's security_policy appender): the share of traffic the destination
  * proxy reported as mutual TLS, among traffic whose policy it reported. Only the destination
  * knows (Istio's source reporter always says unknown); an access log's client-side line with the
- * upstream peer certificate is evidence too, used only when no destination reported.
+ * upstream peer certificate is evidence too, used only when no destination reported. The
+ * topology graph's edges get the mTLS view's figures instead, without that fallback
+ * (server/queries/topology-mtls.ts, docs/mtls.md "The topology's locks").
  */
 import type { MtlsCounts } from './measures';
 import type { MtlsState } from './types';

@@ -79,7 +79,14 @@ export function histogramQuantileMs(
   counts: BucketCounts,
   ladderUs: readonly number[] = ISTIO_BUCKETS_US,
 ): number | null {
-  const buckets = cumulativeBuckets(counts, ladderUs);
+  return quantileOfCumulative(q, cumulativeBuckets(counts, ladderUs));
+}
+
+/** histogramQuantileMs over an already cumulative histogram (several quantiles, one ladder). */
+function quantileOfCumulative(
+  q: number,
+  buckets: readonly CumulativeBucket[],
+): number | null {
   const total = buckets[buckets.length - 1]?.cumulative ?? 0;
   if (total <= 0 || Number.isNaN(q)) return null;
   if (q < 0) return -Infinity;
@@ -113,11 +120,12 @@ export interface LatencyPercentiles {
 
 /** p50/p90/p95/p99 in ms from rollup buckets (null each when there are no observations). */
 export function latencyPercentiles(counts: BucketCounts): LatencyPercentiles {
+  const buckets = cumulativeBuckets(counts);
   return {
-    p50: histogramQuantileMs(0.5, counts),
-    p90: histogramQuantileMs(0.9, counts),
-    p95: histogramQuantileMs(0.95, counts),
-    p99: histogramQuantileMs(0.99, counts),
+    p50: quantileOfCumulative(0.5, buckets),
+    p90: quantileOfCumulative(0.9, buckets),
+    p95: quantileOfCumulative(0.95, buckets),
+    p99: quantileOfCumulative(0.99, buckets),
   };
 }
 

@@ -6,7 +6,11 @@
  * (server/auth/policy.ts V1_RULES): 401 without a credential, 403 for a role, an embed token or
  * a namespace outside the caller's scope; a scoped caller's answers hold only its namespaces.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type {
+  IncomingHttpHeaders,
+  IncomingMessage,
+  ServerResponse,
+} from 'node:http';
 import { ZodError } from 'zod';
 import { getDb } from '../../db/client';
 import {
@@ -29,10 +33,14 @@ import { NotFoundError, traceByIdHandler, tracesSearchHandler } from './traces';
 
 export const API_V1_PREFIX = '/api/v1/';
 
-/** `subpath`: for a `<name>/*` entry, what follows `<name>/` (e.g. the id of traces/{traceId}). */
+/**
+ * `subpath`: for a `<name>/*` entry, what follows `<name>/` (e.g. the id of traces/{traceId}).
+ * `headers`: the request's (e.g. `cache-control: no-cache` asks for a fresh answer).
+ */
 export type ApiV1Handler = (
   params: URLSearchParams,
   subpath?: string,
+  headers?: IncomingHttpHeaders,
 ) => Promise<unknown>;
 
 /**
@@ -135,6 +143,7 @@ export async function handleApiV1(
     const data = await handler(
       params,
       exact ? undefined : name.slice(slash + 1),
+      req.headers,
     );
     send(
       res,

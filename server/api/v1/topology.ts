@@ -2,6 +2,7 @@
  * GET /api/v1/topology — the service graph as a stable JSON shape (docs/api.md). Field names of
  * the contract stay; more may be added. `signal` is spelled metrics | logs | traces here.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { topologyGraph } from '../../queries/topology';
 import {
@@ -77,14 +78,23 @@ function apiEdge(e: GraphEdge) {
   };
 }
 
+/** `Cache-Control: no-cache` (or `max-age=0`): recompute rather than reuse a cached graph. */
+function wantsFresh(headers: IncomingHttpHeaders | undefined): boolean {
+  const cc = String(headers?.['cache-control'] ?? '').toLowerCase();
+  return /(^|,)\s*(no-cache|no-store|max-age=0)\s*(,|$)/.test(cc);
+}
+
 export async function topologyHandler(
   params: URLSearchParams,
+  _subpath?: string,
+  headers?: IncomingHttpHeaders,
 ): Promise<unknown> {
   const q = query.parse(firstValues(params));
   const window = windowOf(q.start, q.end);
   const db = await createInnerContext().db();
   const graph = await topologyGraph(db, {
     ...window,
+    fresh: wantsFresh(headers),
     namespaces: [
       ...listParam(params, 'namespace'),
       ...listParam(params, 'namespaces'),
