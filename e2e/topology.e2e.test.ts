@@ -209,6 +209,18 @@ describe('the topology page', () => {
     );
   });
 
+  it('fetches the graph once, preloaded with the page, not after the scripts load', async () => {
+    // (same page as above) the server component preloads the exact URL the tRPC client asks
+    // for; a different URL would show up as a second, 'fetch' request
+    const requests = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((r) => r.name.includes('/api/trpc/topology.graph'))
+        .map((r) => (r as PerformanceResourceTiming).initiatorType),
+    );
+    expect(requests).toEqual(['link']);
+  });
+
   it('opens the side panel of a clicked edge with its requests/s and error %', async () => {
     await clickElement(page, REVIEWS_EDGE);
     const panel = page.getByTestId('side-panel');

@@ -1,10 +1,29 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import type { TimeRange } from '../../_components/time-range';
-import { EdgePanel } from './EdgePanel';
 import type { TopologyGraph } from './graph-types';
-import { NodePanel } from './NodePanel';
 import type { GraphTypeKey, Selection } from './url-state';
+
+/** Shown while a panel's code (it brings the charts library) loads on first use. */
+function PanelLoading() {
+  return (
+    <p className="empty-inline" role="status">
+      Loading the details…
+    </p>
+  );
+}
+
+// The panels and their charts load when first opened, not with the page: the graph does not
+// wait for the charts library.
+const EdgePanel = dynamic(
+  () => import('./EdgePanel').then((m) => m.EdgePanel),
+  { loading: PanelLoading },
+);
+const NodePanel = dynamic(
+  () => import('./NodePanel').then((m) => m.NodePanel),
+  { loading: PanelLoading },
+);
 
 export interface SidePanelProps {
   selection: NonNullable<Selection>;

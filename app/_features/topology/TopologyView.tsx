@@ -10,6 +10,7 @@ import { CytoscapeGraph } from './CytoscapeGraph';
 import type { GraphController } from './graph-controller';
 import { GraphEmpty } from './GraphEmpty';
 import { GraphLegend } from './GraphLegend';
+import { graphQueryInput } from './graph-query';
 import { matchingNodes, prepareElements } from './prepare-elements';
 import { SidePanel } from './SidePanel';
 import { TopologyToolbar } from './TopologyToolbar';
@@ -29,23 +30,10 @@ export function TopologyView() {
       : false;
 
   const graph = useQuery(
-    trpc.topology.graph.queryOptions(
-      {
-        window: queryWindow,
-        graphType: state.graphType,
-        includeIdle: state.idle,
-        thresholds: {
-          degraded: state.health.degraded / 100,
-          failure: state.health.failure / 100,
-        },
-        filter: {
-          namespaces: state.namespaces,
-          protocols: state.protocols,
-          ...(state.cluster ? { cluster: state.cluster } : {}),
-        },
-      },
-      { refetchInterval: refetchMs, placeholderData: keepPreviousData },
-    ),
+    trpc.topology.graph.queryOptions(graphQueryInput(state, queryWindow), {
+      refetchInterval: refetchMs,
+      placeholderData: keepPreviousData,
+    }),
   );
   const inventory = useQuery(
     trpc.topology.inventory.queryOptions(

@@ -1,16 +1,20 @@
 /**
  * Imperative control of one cytoscape instance, owned by CytoscapeGraph (which never
- * re-renders). Data arrives through `update`: elements are diffed in place, so positions,
- * zoom and pan survive a refresh; a layout runs only when nodes appear or disappear, or when
- * asked. Layered positions are computed in plain code (layered-layout.ts); force uses cose.
+ * re-renders). Data arrives through `update`: the first draw adds every element in one call,
+ * with layered positions already in the definitions; later updates are diffed in place (only
+ * elements whose data or classes changed are touched, so cytoscape restyles only those), and
+ * positions, zoom and pan survive a refresh; a layout runs only when nodes appear or
+ * disappear, or when asked. Layered positions are computed in plain code from the element
+ * definitions (layout-input.ts, layered-layout.ts); force uses cose.
  */
 import cytoscape, {
-  type Core,
   type ElementDefinition,
   type NodeSingular,
 } from 'cytoscape';
 import { graphStylesheet, readTheme } from './graph-styles';
-import { layeredPositions, type Position } from './layered-layout';
+import { installFastDirtyStyleCache } from './cytoscape-dirty-cache';
+import type { Position } from './layered-layout';
+import { layeredFromElements } from './layout-input';
 import type { LayoutKey, Selection } from './url-state';
 
 export interface GraphEvents {
@@ -65,30 +69,20 @@ function nearestInDirection(
   return best;
 }
 
-function layeredFor(cy: Core): Map<string, Position> {
-  const nodes = cy
-    .nodes()
-    .filter((n) => !isBox(n))
-    .map((n: NodeSingular) => {
-      const parent = n.parent().first();
-      // bands are namespaces (inside a cluster box when the graph spans clusters)
-      const ns = n.ancestors().filter((a) => a.data('box') === 'namespace');
-      const top = ns.nonempty() ? ns.first() : n.ancestors().last();
-      const group =
-        parent.nonempty() && parent.data('box') === 'app'
-          ? String(parent.id())
-          : '';
-      return {
-        id: n.id(),
-        band: top.nonempty() ? top.id() : '',
-        group,
-        narrow: n.data('kind') === 'service',
-      };
-    });
-  const edges = cy
-    .edges()
-    .map((e) => ({ source: e.source().id(), target: e.target().id() }));
-  return layeredPositions(nodes, edges);
+/** Same data, same classes: nothing for cytoscape to restyle. */
+function sameDefinition(a: ElementDefinition, b: ElementDefinition): boolean {
+  if ((a.classes ?? '') !== (b.classes ?? '')) return false;
+  const ka = Object.keys(a.data);
+  if (ka.length !== Object.keys(b.data).length) return false;
+  for (const k of ka) if (a.data[k] !== b.data[k]) return false;
+  return true;
+}
+
+/** Positions as cytoscape's preset layout wants them. */
+function positionRecord(pos: Map<string, Position>): Record<string, Position> {
+  const out: Record<string, Position> = {};
+  for (const [id, p] of pos) out[id] = p;
+  return out;
 }
 
 export function createGraphController(
@@ -96,6 +90,8 @@ export function createGraphController(
   events: GraphEvents,
 ): GraphController {
   let manyEdges = false;
+  /** The definitions cytoscape holds now, by id (refreshes restyle only what changed). */
+  let current = new Map<string, ElementDefinition>();
   const cy = cytoscape({
     container,
     elements: [],
@@ -105,19 +101,26 @@ export function createGraphController(
     boxSelectionEnabled: false,
     selectionType: 'single',
   });
+  installFastDirtyStyleCache(cy);
   let drawn = false;
   let focused: NodeSingular | null = null;
+
+  const fitCapped = () => {
+    cy.fit(undefined, 40);
+    if (cy.zoom() > 1.4)
+      cy.zoom({
+        level: 1.4,
+        renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 },
+      });
+  };
 
   const runLayout = (layout: LayoutKey, fit: boolean) => {
     const nodes = cy.nodes().filter((n) => !isBox(n));
     if (nodes.empty()) return;
     if (layout === 'layered') {
-      const pos = layeredFor(cy);
-      const positions: Record<string, Position> = {};
-      for (const [id, p] of pos) positions[id] = p;
       cy.layout({
         name: 'preset',
-        positions,
+        positions: positionRecord(layeredFromElements([...current.values()])),
         fit,
         padding: 40,
         animate: false,
@@ -134,11 +137,7 @@ export function createGraphController(
         idealEdgeLength: () => 90,
       }).run();
     }
-    if (fit && cy.zoom() > 1.4)
-      cy.zoom({
-        level: 1.4,
-        renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 },
-      });
+    if (fit) fitCapped();
   };
 
   cy.on('tap', 'node', (evt) => {
@@ -205,14 +204,8 @@ export function createGraphController(
     cy.resize();
     if (!drawn || cy.elements().empty()) return;
     const bb = cy.elements().renderedBoundingBox();
-    if (bb.x1 < 0 || bb.y1 < 0 || bb.x2 > cy.width() || bb.y2 > cy.height()) {
-      cy.fit(undefined, 40);
-      if (cy.zoom() > 1.4)
-        cy.zoom({
-          level: 1.4,
-          renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 },
-        });
-    }
+    if (bb.x1 < 0 || bb.y1 < 0 || bb.x2 > cy.width() || bb.y2 > cy.height())
+      fitCapped();
   };
   const resizer =
     typeof ResizeObserver !== 'undefined' ? new ResizeObserver(onResize) : null;
@@ -221,44 +214,75 @@ export function createGraphController(
   const api: GraphController = {
     update(elements, layout) {
       const incoming = new Map(elements.map((e) => [String(e.data.id), e]));
-      let changed = !drawn;
-      cy.batch(() => {
-        cy.edges().forEach((e) => {
-          if (!incoming.has(e.id())) e.remove();
-        });
-        cy.nodes().forEach((n) => {
-          if (n.inside() && !incoming.has(n.id())) {
-            n.children().move({ parent: null });
-            n.remove();
-            changed = true;
-          }
-        });
-        for (const def of elements) {
-          const existing = cy.getElementById(String(def.data.id));
-          if (existing.nonempty()) {
+      const many =
+        elements.filter((e) => e.group === 'edges').length > MANY_EDGES;
+      if (many !== manyEdges) {
+        manyEdges = many;
+        restyle();
+      }
+      const started = performance.now();
+      if (!drawn) {
+        // First draw: positions go into the definitions and everything is added at once.
+        cy.elements().remove();
+        current = incoming;
+        const pos =
+          layout === 'layered' ? layeredFromElements(elements) : undefined;
+        cy.add(
+          pos
+            ? elements.map((e) => {
+                const p = pos.get(String(e.data.id));
+                return p ? { ...e, position: { ...p } } : e;
+              })
+            : [...elements],
+        );
+        if (pos) {
+          if (cy.nodes().nonempty()) fitCapped();
+        } else runLayout(layout, true);
+      } else {
+        let changed = false;
+        const added: ElementDefinition[] = [];
+        cy.batch(() => {
+          cy.edges().forEach((e) => {
+            if (!incoming.has(e.id())) e.remove();
+          });
+          cy.nodes().forEach((n) => {
+            if (n.inside() && !incoming.has(n.id())) {
+              n.children().move({ parent: null });
+              n.remove();
+              changed = true;
+            }
+          });
+          for (const def of elements) {
+            const id = String(def.data.id);
+            const before = current.get(id);
+            const existing = before ? cy.getElementById(id) : cy.collection();
+            if (existing.empty()) {
+              added.push(def);
+              if (def.group === 'nodes') changed = true;
+              continue;
+            }
+            if (sameDefinition(before!, def)) continue;
             existing.data(def.data);
             existing.classes(def.classes ?? '');
             if (
               existing.isNode() &&
-              (existing.data('parent') ?? null) !==
+              (def.data.parent ?? null) !==
                 (existing.parent().first().id() || null)
             ) {
               existing.move({
                 parent: (def.data.parent as string | undefined) ?? null,
               });
             }
-          } else {
-            cy.add(def);
-            if (def.group === 'nodes') changed = true;
           }
-        }
-      });
-      const many = cy.edges().length > MANY_EDGES;
-      if (many !== manyEdges) {
-        manyEdges = many;
-        restyle();
+          // one add for everything new (boxes come first in `elements`)
+          if (added.length > 0) cy.add(added);
+        });
+        current = incoming;
+        if (changed) runLayout(layout, false);
       }
-      if (changed) runLayout(layout, !drawn);
+      // in the browser's performance timeline, to tell drawing from fetching and painting
+      if (!drawn && cy.nodes().nonempty())
+        performance.measure('topology: first draw', { start: started });
       drawn = drawn || cy.nodes().nonempty();
       // laid out and ready for input: tests and `npm run bench:ui` wait for this mark
       container.dataset.drawnNodes = String(cy.nodes().length);

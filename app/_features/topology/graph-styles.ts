@@ -9,7 +9,7 @@
  *           or, with the mTLS colouring, colour by mTLS state (full / partial / none / unknown).
  * Colours come from the page's CSS variables, so light and dark themes both work.
  */
-import type { StylesheetJson } from 'cytoscape';
+import type { StylesheetJson, StylesheetStyle } from 'cytoscape';
 
 export interface GraphTheme {
   text: string;
@@ -60,10 +60,39 @@ export function readTheme(): GraphTheme {
   };
 }
 
+/** Arrow and lock (mid-arrow) properties: haystack edges cannot draw them. */
+const ARROW_PROPERTY = /^(target-arrow-|mid-target-arrow-|arrow-scale$)/;
+
+/**
+ * The stylesheet; with many edges (haystacks) the arrow properties are left out, as cytoscape
+ * would not draw them anyway and every property costs time on every edge.
+ */
 export function graphStylesheet(
   t: GraphTheme,
   opts: { manyEdges: boolean },
 ): StylesheetJson {
+  const sheet = fullStylesheet(t, opts);
+  if (!opts.manyEdges) return sheet;
+  return sheet
+    .map((rule) =>
+      rule.selector.startsWith('edge')
+        ? {
+            selector: rule.selector,
+            style: Object.fromEntries(
+              Object.entries(rule.style).filter(
+                ([k]) => !ARROW_PROPERTY.test(k),
+              ),
+            ),
+          }
+        : rule,
+    )
+    .filter((rule) => Object.keys(rule.style).length > 0);
+}
+
+function fullStylesheet(
+  t: GraphTheme,
+  opts: { manyEdges: boolean },
+): StylesheetStyle[] {
   return [
     {
       selector: 'node',
@@ -176,7 +205,6 @@ export function graphStylesheet(
         'text-background-padding': '2px',
         'text-background-shape': 'roundrectangle',
         'min-zoomed-font-size': 6,
-        'text-rotation': 'none',
       },
     },
     {

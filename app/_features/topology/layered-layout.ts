@@ -53,7 +53,9 @@ export function rankNodes(
       !indegree.has(e.target)
     )
       continue;
-    out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
+    const targets = out.get(e.source);
+    if (targets) targets.push(e.target);
+    else out.set(e.source, [e.target]);
     indegree.set(e.target, (indegree.get(e.target) ?? 0) + 1);
   }
   const sorted = [...ids].sort();
@@ -75,7 +77,9 @@ export function rankNodes(
         continue;
       }
       if (state.get(next) === 1) continue; // back edge: part of a cycle
-      dag.set(top.id, [...(dag.get(top.id) ?? []), next]);
+      const kids = dag.get(top.id);
+      if (kids) kids.push(next);
+      else dag.set(top.id, [next]);
       if (!state.has(next)) {
         state.set(next, 1);
         stack.push({ id: next, i: 0 });
@@ -128,7 +132,9 @@ export function layeredPositions(
     const r = rank.get(n.id) ?? 0;
     maxRank = Math.max(maxRank, r);
     const k = cellKey(n.band, r);
-    cells.set(k, [...(cells.get(k) ?? []), n]);
+    const cell = cells.get(k);
+    if (cell) cell.push(n);
+    else cells.set(k, [n]);
   }
   // Extra room where the group (app box) changes inside a column, so boxes do not touch.
   const groupGap = nodeGap * 0.45;
@@ -144,14 +150,22 @@ export function layeredPositions(
     bandHeight.set(band, h);
   }
   const callers = new Map<string, string[]>();
-  for (const e of edges)
-    if (byId.has(e.source) && byId.has(e.target))
-      callers.set(e.target, [...(callers.get(e.target) ?? []), e.source]);
+  for (const e of edges) {
+    if (!byId.has(e.source) || !byId.has(e.target)) continue;
+    const list = callers.get(e.target);
+    if (list) list.push(e.source);
+    else callers.set(e.target, [e.source]);
+  }
   const xOf: number[] = [0];
-  const narrowRank = (r: number) => {
-    const inRank = nodes.filter((n) => (rank.get(n.id) ?? 0) === r);
-    return inRank.length > 0 && inRank.every((n) => n.narrow);
-  };
+  // a rank is narrow when it has nodes and all of them are pass-through services
+  const rankNodesSeen = new Array<boolean>(maxRank + 1).fill(false);
+  const rankWide = new Array<boolean>(maxRank + 1).fill(false);
+  for (const n of nodes) {
+    const r = rank.get(n.id) ?? 0;
+    rankNodesSeen[r] = true;
+    if (!n.narrow) rankWide[r] = true;
+  }
+  const narrowRank = (r: number) => rankNodesSeen[r]! && !rankWide[r];
   for (let r = 1; r <= maxRank; r++)
     xOf[r] =
       xOf[r - 1]! + rankGap * (narrowRank(r) || narrowRank(r - 1) ? 0.55 : 1);

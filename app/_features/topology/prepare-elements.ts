@@ -44,7 +44,8 @@ export function edgeLabel(e: TopologyEdge, mode: EdgeLabelKey): string {
 export function edgeWidth(e: TopologyEdge): number {
   const rate =
     e.protocol === 'tcp' ? e.connectionsPerSecond : e.requestsPerSecond;
-  return Math.min(7, 1.5 + Math.log10(1 + rate) * 1.6);
+  // tenths of a pixel: a refresh with about the same traffic leaves the edge untouched
+  return Math.round(Math.min(7, 1.5 + Math.log10(1 + rate) * 1.6) * 10) / 10;
 }
 
 /** The health shown on a node: its inbound health, or its own when it only calls. */
