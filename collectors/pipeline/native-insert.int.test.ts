@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDb, type TempDb } from '~/test/helpers/temp-db';
+import { ROWS_PER_BLOCK } from './native-block';
 import { RowInserter } from './row-inserter';
 
 let t: TempDb;
@@ -30,6 +31,9 @@ async function sameAsInline(table: string, rows: unknown[]): Promise<void> {
   // earlier inserts may have reached this table through materialized views
   await t.db.client.command({
     query: `TRUNCATE TABLE \`${db}\`.\`${table}\``,
+  });
+  await t.db.client.command({
+    query: `DROP TABLE IF EXISTS \`${db}\`.\`${twin}\``,
   });
   await t.db.client.command({
     query: `CREATE TABLE \`${db}\`.\`${twin}\` AS \`${db}\`.\`${table}\``,
@@ -116,6 +120,28 @@ describe('Native-block inserts store what JSONEachRow stores', () => {
         'Events.Attributes': [],
       },
     ]);
+  });
+
+  it('a batch larger than one block goes in as consecutive blocks, every row in its place', async () => {
+    // ROWS_PER_BLOCK * 2 + 3 rows: three blocks, the last a short one; values differ per block
+    // (ASCII only in one, long and non-ASCII strings in another) so each block takes its own path
+    const n = ROWS_PER_BLOCK * 2 + 3;
+    const rows = Array.from({ length: n }, (_, i) => ({
+      Timestamp: nanos(1000 + i, String(i).padStart(9, '0')),
+      TraceId: i.toString(16).padStart(32, '0'),
+      SpanId: i.toString(16).padStart(16, '0'),
+      SpanName: i < ROWS_PER_BLOCK ? `GET /${i}` : `GET /ü/${long(i % 200)}`,
+      ServiceName: `svc-${i % 7}`,
+      SpanAttributes:
+        i % 3 === 0
+          ? {}
+          : { [`k${i % 5}`]: `v${i}`, 'http.status_code': '200' },
+      Duration: i * 1000,
+      'Events.Timestamp': i % 4 === 0 ? [nanos(900, '1')] : [],
+      'Events.Name': i % 4 === 0 ? [`e${i}`] : [],
+      'Events.Attributes': i % 4 === 0 ? [{ i: String(i) }] : [],
+    }));
+    await sameAsInline('otel_traces', rows);
   });
 
   it('metric tables: Nullable, special floats, UInt64 map keys, SimpleAggregateFunction, an omitted AggregateFunction', async () => {

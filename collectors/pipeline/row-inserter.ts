@@ -16,8 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '~/server/db/client';
 import {
+  ByteWriter,
   codecOf,
-  encodeNativeBlock,
+  encodeNativeBlocks,
   type ColumnCodec,
   type NativeColumn,
 } from './native-block';
@@ -109,6 +110,8 @@ export function blockColumns(
 
 export class RowInserter {
   private shapes = new Map<string, Promise<ShapeColumn[]>>();
+  /** Native bytes per row of each table's last batch. */
+  private bytesPerRow = new Map<string, number>();
 
   constructor(private readonly db: Db) {
     if (db.mode === 'embedded' && !staleChecked) {
@@ -170,7 +173,14 @@ export class RowInserter {
       insertPhases.engineMs += performance.now() - t;
       return 'inline';
     }
-    const block = encodeNativeBlock(columns, rows);
+    // sized from the table's last batch, so the buffer is not regrown (and copied) on the way
+    const perRow = this.bytesPerRow.get(table) ?? 256;
+    const block = encodeNativeBlocks(
+      columns,
+      rows,
+      new ByteWriter(Math.max(1 << 16, Math.ceil(rows.length * perRow * 1.25))),
+    );
+    this.bytesPerRow.set(table, Math.ceil(block.length / rows.length));
     insertPhases.encodeMs += performance.now() - t;
     t = performance.now();
     const file = path.join(
