@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDb, type TempDb } from '~/test/helpers/temp-db';
 import { ROWS_PER_BLOCK } from './native-block';
-import { RowInserter } from './row-inserter';
+import { RowInserter, insertPhases } from './row-inserter';
 
 let t: TempDb;
 let inserter: RowInserter;
@@ -224,6 +224,55 @@ describe('DEFAULT expressions through the Native block', () => {
       { a: 'y', b: 'from-y', recent: 1 },
       { a: 'z', b: 'given', recent: 0 },
     ]);
+  });
+
+  it('blocks encoded when rows were queued (prepare) are used only when their columns fit the batch', async () => {
+    const db = t.db.database;
+    await t.db.client.command({
+      query: `CREATE TABLE \`${db}\`.prepared_native (a String, n UInt32, b String DEFAULT concat('from-', a)) ENGINE = MergeTree ORDER BY a`,
+    });
+    const offer = (tag: string, count: number, withB: boolean) =>
+      Array.from({ length: count }, (_, i) => ({
+        a: `${tag}-${i}`,
+        n: i,
+        ...(withB ? { b: `given-${tag}` } : {}),
+      }));
+    await inserter.insert('prepared_native', offer('first', 1, false)); // reads the shape
+    const before = insertPhases.preparedRows;
+    // two offers prepared without b, one too small to prepare: the batch sends no b either way
+    const parts = [
+      offer('p', 100, false),
+      offer('small', 3, false),
+      offer('q', 70, false),
+    ];
+    for (const part of parts) inserter.prepare('prepared_native', part);
+    expect(insertPhases.preparedRows - before).toBe(170);
+    expect(await inserter.insert('prepared_native', parts.flat(), parts)).toBe(
+      'native',
+    );
+    // an offer prepared with b, batched with one without: its block does not fit, so the
+    // batch goes as the DEFAULT rule says (inline), not with the prepared block
+    const mixed = [offer('r', 80, true), offer('s', 80, false)];
+    for (const part of mixed) inserter.prepare('prepared_native', part);
+    expect(await inserter.insert('prepared_native', mixed.flat(), mixed)).toBe(
+      'inline',
+    );
+    const [row] = await t.rows<{
+      rows: number;
+      n: number;
+      fromA: number;
+      given: number;
+    }>(
+      `SELECT count() AS rows, sum(n) AS n, countIf(b = concat('from-', a)) AS fromA,
+              countIf(b = 'given-r') AS given
+       FROM {db:Identifier}.prepared_native`,
+    );
+    expect(row).toEqual({
+      rows: 1 + 100 + 3 + 70 + 160,
+      n: 4950 + 3 + 2415 + 2 * 3160,
+      fromA: 1 + 100 + 3 + 70 + 80,
+      given: 80,
+    });
   });
 
   it('otel_logs: TimestampTime follows Timestamp (its DEFAULT expression)', async () => {
