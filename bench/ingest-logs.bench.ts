@@ -4,7 +4,8 @@
  *      core (the main thread), best of 5 passes.
  *   2. end to end: the lines POSTed as text/plain to the real HTTP push receiver
  *      (`/v1/envoy/logs`, 2,000 lines a request) by a fleet of 32 shippers with one request in
- *      flight each (IN_FLIGHT=...) -> pipeline (default batching) -> Native block -> embedded
+ *      flight each (IN_FLIGHT=...; in a child process on the same cores, IN_PROCESS_SENDERS=1 on
+ *      this event loop) -> pipeline (default batching) -> Native block -> embedded
  *      engine, until every request was answered (= its rows committed).
  *   3. ceiling, same run: the engine copying the same rows from memory into mesh_requests
  *      (INSERT ... SELECT from a Memory table, with the edge-rollup view), as the issue asks.

@@ -2,7 +2,8 @@
  * Span ingest benchmark: `npm run bench:ingest-traces [-- spans]` (default 200,000).
  *   - end to end: OTLP/HTTP protobuf requests (500 Istio sidecar spans each: 10 span attributes,
  *     2 resource attributes, client/server pairs) POSTed to the real receiver (`/v1/traces`) by
- *     a fleet of 100 senders with one request in flight each (IN_FLIGHT=...), -> decode ->
+ *     a fleet of 100 senders with one request in flight each (IN_FLIGHT=...; the senders run in
+ *     a child process on the same cores, IN_PROCESS_SENDERS=1 on this event loop), -> decode ->
  *     normalize -> pipeline (default batching) -> Native block -> embedded engine, until
  *     every request was answered 200 (= its spans committed, trace-id lookup and rollup views
  *     included).
