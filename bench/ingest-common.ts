@@ -225,6 +225,7 @@ process.on('message', () => {
     () => { agent.destroy(); process.send({ ok: true }); },
     (err) => process.send({ ok: false, error: String(err) }));
 });
+process.on('disconnect', () => process.exit(0));
 process.send({ ready: true });
 `;
 
