@@ -247,6 +247,8 @@ describe('DEFAULT expressions through the Native block', () => {
     ];
     for (const part of parts) inserter.prepare('prepared_native', part);
     expect(insertPhases.preparedRows - before).toBe(170);
+    // a queued array that grew after it was prepared is encoded again, not sent short
+    parts[2]!.push({ a: 'q-extra', n: 1000 });
     expect(await inserter.insert('prepared_native', parts.flat(), parts)).toBe(
       'native',
     );
@@ -268,9 +270,9 @@ describe('DEFAULT expressions through the Native block', () => {
        FROM {db:Identifier}.prepared_native`,
     );
     expect(row).toEqual({
-      rows: 1 + 100 + 3 + 70 + 160,
-      n: 4950 + 3 + 2415 + 2 * 3160,
-      fromA: 1 + 100 + 3 + 70 + 80,
+      rows: 1 + 100 + 3 + 71 + 160,
+      n: 4950 + 3 + 2415 + 1000 + 2 * 3160,
+      fromA: 1 + 100 + 3 + 71 + 80,
       given: 80,
     });
   });

@@ -79,6 +79,8 @@ const PREPARE_MIN_ROWS = 64;
 interface PreparedBlock {
   /** The block's column names (columnsKey): it fits a batch sending the same columns. */
   key: string;
+  /** Rows in the block. */
+  rows: number;
   block: Buffer;
 }
 
@@ -195,7 +197,11 @@ export class RowInserter {
     if (!columns || columns.length === 0) return;
     try {
       const block = this.encode(table, columns, rows);
-      this.prepared.set(rows, { key: columnsKey(columns), block });
+      this.prepared.set(rows, {
+        key: columnsKey(columns),
+        rows: rows.length,
+        block,
+      });
     } catch {
       return;
     } finally {
@@ -256,7 +262,8 @@ export class RowInserter {
       let rest: unknown[] = [];
       for (const part of parts) {
         const ready = this.prepared.get(part);
-        if (ready?.key === key) {
+        // (an array that changed length since it was queued is encoded again)
+        if (ready?.key === key && ready.rows === part.length) {
           if (rest.length > 0) blocks.push(this.encode(table, columns, rest));
           rest = [];
           blocks.push(ready.block);

@@ -59,7 +59,12 @@ export class TableSink<Row> {
     ) {
       return Promise.reject(new BackpressureError(this.opts.table));
     }
-    this.opts.writer.prepare?.(this.opts.table, rows);
+    try {
+      // the writer may start encoding now (an optimisation: a failure here changes nothing)
+      this.opts.writer.prepare?.(this.opts.table, rows);
+    } catch {
+      // the batch's insert encodes these rows again
+    }
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ rows, resolve, reject });
       this.queuedRows += rows.length;
