@@ -4,7 +4,12 @@
  * the engine's own ceiling for the same rows, and the time split of the inserts.
  */
 import fs from 'node:fs';
+import { fork } from 'node:child_process';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import inspector from 'node:inspector';
+import { performance as perf, PerformanceObserver } from 'node:perf_hooks';
 import { createPipeline, type Pipeline } from '~/collectors/pipeline';
 import { codecOf } from '~/collectors/pipeline/native-block';
 import { insertPhases } from '~/collectors/pipeline/row-inserter';
@@ -38,6 +43,32 @@ export function threadCpuMs(): { main: number; others: number } {
     }
   } catch {
     // not Linux: the split stays empty
+  }
+  return out;
+}
+
+/**
+ * CPU time (ms) of this process's threads grouped by thread name (the engine names its pools,
+ * e.g. QueryPipelineEx, MergeMutate; V8's helpers are "V8 DefaultWorke"; libuv's "libuv-worker").
+ */
+export function threadCpuByName(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+      const name =
+        Number(tid) === process.pid
+          ? 'main'
+          : fs
+              .readFileSync(`/proc/self/task/${tid}/comm`, 'utf8')
+              .trim()
+              .replace(/[0-9]+$/, '');
+      out.set(name, (out.get(name) ?? 0) + ms);
+    }
+  } catch {
+    // not Linux
   }
   return out;
 }
@@ -163,6 +194,88 @@ export async function postAll(
   agent.destroy();
 }
 
+/** postAll in a child process: the fleet of senders as its own process, as senders are. */
+const SENDER_SOURCE = `
+const fs = require('node:fs');
+const http = require('node:http');
+const [file, url, contentType, inFlight] = process.argv.slice(1);
+const all = fs.readFileSync(file);
+const bodies = [];
+for (let p = 0; p < all.length; ) {
+  const n = all.readUInt32LE(p);
+  bodies.push(all.subarray(p + 4, p + 4 + n));
+  p += 4 + n;
+}
+process.on('message', () => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Number(inFlight) });
+  let next = 0;
+  const one = (body) => new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent,
+      headers: { 'content-type': contentType, 'content-length': body.byteLength } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => res.statusCode === 200 || res.statusCode === 204 ? resolve()
+        : reject(new Error('HTTP ' + res.statusCode + ': ' + Buffer.concat(chunks).toString().slice(0, 300))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  const worker = async () => { while (next < bodies.length) await one(bodies[next++]); };
+  Promise.all(Array.from({ length: Number(inFlight) }, worker)).then(
+    () => { agent.destroy(); process.send({ ok: true }); },
+    (err) => process.send({ ok: false, error: String(err) }));
+});
+process.on('disconnect', () => process.exit(0));
+process.send({ ready: true });
+`;
+
+/**
+ * A sender process holding `bodies` (passed through a file in /dev/shm): each send() posts them
+ * all as postAll does and resolves when every answer came back.
+ */
+export async function startSenders(
+  url: string,
+  contentType: string,
+  bodies: readonly Uint8Array[],
+  inFlight: number,
+): Promise<{ send(): Promise<void>; stop(): void }> {
+  const dir = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+  const file = path.join(dir, `meshlens-bench-bodies-${process.pid}`);
+  const parts: Buffer[] = [];
+  for (const b of bodies) {
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(b.byteLength);
+    parts.push(len, Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  }
+  fs.writeFileSync(file, Buffer.concat(parts));
+  const child = fork(
+    '-e',
+    [SENDER_SOURCE, file, url, contentType, String(inFlight)],
+    {
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  // node -e takes the script as its argument: fork runs `node -e <source> <args>`
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) =>
+      reject(new Error(`sender process exited (${code})`)),
+    );
+  });
+  fs.rmSync(file, { force: true });
+  return {
+    send: () =>
+      new Promise<void>((resolve, reject) => {
+        child.once('message', (m: { ok: boolean; error?: string }) =>
+          m.ok ? resolve() : reject(new Error(m.error)),
+        );
+        child.send('go');
+      }),
+    stop: () => child.kill(),
+  };
+}
+
 /**
  * The engine's ceiling for these rows: the same rows, already in the engine (a Memory table
  * filled from `table`), copied into `table` by one INSERT ... SELECT, with its materialized views.
@@ -197,13 +310,12 @@ export async function engineCopyRate(
 /** Starts counting insert phases from zero; returns a reader of the split since then. */
 export function phaseWindow(): () => typeof insertPhases {
   const start = { ...insertPhases };
-  return () => ({
-    batches: insertPhases.batches - start.batches,
-    rows: insertPhases.rows - start.rows,
-    encodeMs: insertPhases.encodeMs - start.encodeMs,
-    writeMs: insertPhases.writeMs - start.writeMs,
-    engineMs: insertPhases.engineMs - start.engineMs,
-  });
+  return () => {
+    const out = { ...insertPhases };
+    for (const k of Object.keys(out) as (keyof typeof insertPhases)[])
+      out[k] -= start[k];
+    return out;
+  };
 }
 
 /** Microseconds per row, to one decimal. */
@@ -218,10 +330,41 @@ export interface IngestFigures {
   e2eCpu: number;
   e2eMainCpu: number;
   e2eOtherCpu: number;
+  /**
+   * CPU µs per row of the best end-to-end round by thread group: the engine's query threads,
+   * its background merges, and Node's helpers (V8's garbage collector threads, libuv's pool).
+   */
+  byThread: { engine: number; merges: number; nodeHelpers: number };
+  /** Share of the round the main thread was busy, and its garbage-collection pauses (ms, wall). */
+  mainBusy: number;
+  gcPauseMs: number;
   /** The insert phases of the best end-to-end round. */
   split: ReturnType<ReturnType<typeof phaseWindow>>;
   ceiling: number;
   ceilingCpu: number;
+  /** Whether the senders ran on this process's event loop (their CPU then counts as main). */
+  sendersInProcess?: boolean;
+}
+
+/** Starts a CPU profile of the main thread when PROFILE=<path prefix> is set; stop() writes it. */
+async function maybeProfile(name: string): Promise<() => Promise<void>> {
+  if (!process.env.PROFILE) return () => Promise.resolve();
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const res = (await post('Profiler.stop')) as { profile: unknown };
+    fs.writeFileSync(
+      `${process.env.PROFILE}.${name}.cpuprofile`,
+      JSON.stringify(res.profile),
+    );
+    session.disconnect();
+  };
 }
 
 /**
@@ -242,39 +385,113 @@ export async function measureIngest(
   let best: IngestFigures | undefined;
   let ceiling = 0;
   let ceilingCpu = 0;
+  // The senders run in their own process (on the same cores), as a fleet of senders does;
+  // IN_PROCESS_SENDERS=1 runs them on this process's event loop, as before.
+  const inProcess = process.env.IN_PROCESS_SENDERS === '1';
+  const senders = inProcess
+    ? undefined
+    : await startSenders(o.url, o.contentType, o.bodies, o.inFlight);
   for (let round = 0; round < 2; round++) {
     await rig.truncate(o.table);
     const phases = phaseWindow();
     const cpu0 = cpuMs();
     const threads0 = threadCpuMs();
+    const byName0 = threadCpuByName();
+    const elu0 = perf.eventLoopUtilization();
+    let gcMs = 0;
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcMs += e.duration;
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
+    const stopProfile = await maybeProfile(`${o.table}.${round}`);
     const t0 = performance.now();
-    await postAll(o.url, o.contentType, o.bodies, o.inFlight);
+    if (senders) await senders.send();
+    else await postAll(o.url, o.contentType, o.bodies, o.inFlight);
     const ms = performance.now() - t0;
     const cpu = cpuMs() - cpu0;
     const threads1 = threadCpuMs();
+    const byName = threadCpuByName();
+    const mainBusy = perf.eventLoopUtilization(elu0).utilization;
+    gcObserver.disconnect();
+    await stopProfile();
     const stored = await rig.count(o.table);
     if (stored !== o.total)
       throw new Error(
         `end to end stored ${stored} rows in ${o.table}, expected ${o.total}`,
       );
-    if (!best || rate(o.total, ms) > best.e2e)
+    if (!best || rate(o.total, ms) > best.e2e) {
+      const perRow = (ms: number) => (ms * 1000) / o.total;
+      const byThread = { engine: 0, merges: 0, nodeHelpers: 0 };
+      for (const [name, v] of byName) {
+        const used = v - (byName0.get(name) ?? 0);
+        if (name === 'main') continue;
+        if (name === 'node') byThread.nodeHelpers += perRow(used);
+        else if (name.startsWith('MergeMutate'))
+          byThread.merges += perRow(used);
+        else byThread.engine += perRow(used);
+      }
       best = {
         e2e: rate(o.total, ms),
         e2eMs: ms,
-        e2eCpu: (cpu * 1000) / o.total,
-        e2eMainCpu: ((threads1.main - threads0.main) * 1000) / o.total,
-        e2eOtherCpu: ((threads1.others - threads0.others) * 1000) / o.total,
+        e2eCpu: perRow(cpu),
+        e2eMainCpu: perRow(threads1.main - threads0.main),
+        e2eOtherCpu: perRow(threads1.others - threads0.others),
+        byThread,
+        mainBusy,
+        gcPauseMs: gcMs,
         split: phases(),
         ceiling: 0,
         ceilingCpu: 0,
       };
+    }
     const copy = await engineCopyRate(rig.t, o.table, o.total);
     if (copy.rowsPerSecond > ceiling) {
       ceiling = copy.rowsPerSecond;
       ceilingCpu = copy.cpuUsPerRow;
     }
   }
-  return { ...best!, ceiling, ceilingCpu };
+  senders?.stop();
+  return { ...best!, ceiling, ceilingCpu, sendersInProcess: inProcess };
+}
+
+/**
+ * The lines both benchmarks print after their own: the ratio, CPU per row by thread, and the
+ * insert phases of the best end-to-end round (µs per row).
+ */
+export function printIngestFigures(
+  f: IngestFigures,
+  unit: string,
+  total: number,
+): void {
+  const s = f.split;
+  const us = (ms: number, rows: number) => usPerRow(ms, Math.max(rows, 1));
+  console.log(
+    `  ceiling: engine copies same rows   : ${fmt(f.ceiling)} rows/s   (INSERT ... SELECT from memory, same table, with views)`,
+  );
+  console.log(
+    `  end to end, HTTP -> committed      : ${fmt(f.e2e)} ${unit}/s  = ${(f.e2e / f.ceiling).toFixed(2)} of the ceiling (target >= 0.33)`,
+  );
+  console.log(
+    `  CPU per row, all threads           : end to end ${f.e2eCpu.toFixed(1)} us (${f.sendersInProcess ? 'senders in this process, included' : 'senders in their own process, not included'}), ceiling ${f.ceilingCpu.toFixed(1)} us`,
+  );
+  console.log(
+    `    by thread: main ${f.e2eMainCpu.toFixed(1)} us (busy ${Math.round(f.mainBusy * 100)}% of the run, GC pauses ${fmt(f.gcPauseMs)} ms), engine queries ${f.byThread.engine.toFixed(1)} us, engine merges ${f.byThread.merges.toFixed(1)} us, Node helpers (GC, libuv) ${f.byThread.nodeHelpers.toFixed(1)} us`,
+  );
+  console.log(
+    `  the run's inserts (${usPerRow(f.e2eMs, total).trim()} us/row wall end to end; ${s.batches} inserts of ~${fmt(s.rows / Math.max(s.batches, 1))} rows):`,
+  );
+  console.log(
+    `    encode when queued (main thread)  ${us(s.prepareMs, s.preparedRows)}   us/row, ${Math.round((100 * s.preparedRows) / Math.max(s.rows, 1))}% of the rows`,
+  );
+  console.log(
+    `    encode at insert (main thread)    ${us(s.encodeMs, s.rows)}   us/row (rows not encoded when queued)`,
+  );
+  console.log(
+    `    write scratch file (main thread)  ${us(s.writeMs, s.rows)}   us/row`,
+  );
+  console.log(
+    `    engine insert, wall               ${us(s.engineMs, s.rows)}   us/row (its own threads; overlaps the main thread)`,
+  );
 }
 
 /** The table's columns with their Native codecs, in table order. */

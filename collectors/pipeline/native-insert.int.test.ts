@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDb, type TempDb } from '~/test/helpers/temp-db';
-import { RowInserter } from './row-inserter';
+import { ROWS_PER_BLOCK } from './native-block';
+import { RowInserter, insertPhases } from './row-inserter';
 
 let t: TempDb;
 let inserter: RowInserter;
@@ -30,6 +31,9 @@ async function sameAsInline(table: string, rows: unknown[]): Promise<void> {
   // earlier inserts may have reached this table through materialized views
   await t.db.client.command({
     query: `TRUNCATE TABLE \`${db}\`.\`${table}\``,
+  });
+  await t.db.client.command({
+    query: `DROP TABLE IF EXISTS \`${db}\`.\`${twin}\``,
   });
   await t.db.client.command({
     query: `CREATE TABLE \`${db}\`.\`${twin}\` AS \`${db}\`.\`${table}\``,
@@ -118,6 +122,28 @@ describe('Native-block inserts store what JSONEachRow stores', () => {
     ]);
   });
 
+  it('a batch larger than one block goes in as consecutive blocks, every row in its place', async () => {
+    // ROWS_PER_BLOCK * 2 + 3 rows: three blocks, the last a short one; values differ per block
+    // (ASCII only in one, long and non-ASCII strings in another) so each block takes its own path
+    const n = ROWS_PER_BLOCK * 2 + 3;
+    const rows = Array.from({ length: n }, (_, i) => ({
+      Timestamp: nanos(1000 + i, String(i).padStart(9, '0')),
+      TraceId: i.toString(16).padStart(32, '0'),
+      SpanId: i.toString(16).padStart(16, '0'),
+      SpanName: i < ROWS_PER_BLOCK ? `GET /${i}` : `GET /ü/${long(i % 200)}`,
+      ServiceName: `svc-${i % 7}`,
+      SpanAttributes:
+        i % 3 === 0
+          ? {}
+          : { [`k${i % 5}`]: `v${i}`, 'http.status_code': '200' },
+      Duration: i * 1000,
+      'Events.Timestamp': i % 4 === 0 ? [nanos(900, '1')] : [],
+      'Events.Name': i % 4 === 0 ? [`e${i}`] : [],
+      'Events.Attributes': i % 4 === 0 ? [{ i: String(i) }] : [],
+    }));
+    await sameAsInline('otel_traces', rows);
+  });
+
   it('metric tables: Nullable, special floats, UInt64 map keys, SimpleAggregateFunction, an omitted AggregateFunction', async () => {
     await sameAsInline('metric_samples', [
       {
@@ -198,6 +224,57 @@ describe('DEFAULT expressions through the Native block', () => {
       { a: 'y', b: 'from-y', recent: 1 },
       { a: 'z', b: 'given', recent: 0 },
     ]);
+  });
+
+  it('blocks encoded when rows were queued (prepare) are used only when their columns fit the batch', async () => {
+    const db = t.db.database;
+    await t.db.client.command({
+      query: `CREATE TABLE \`${db}\`.prepared_native (a String, n UInt32, b String DEFAULT concat('from-', a)) ENGINE = MergeTree ORDER BY a`,
+    });
+    const offer = (tag: string, count: number, withB: boolean) =>
+      Array.from({ length: count }, (_, i) => ({
+        a: `${tag}-${i}`,
+        n: i,
+        ...(withB ? { b: `given-${tag}` } : {}),
+      }));
+    await inserter.insert('prepared_native', offer('first', 1, false)); // reads the shape
+    const before = insertPhases.preparedRows;
+    // two offers prepared without b, one too small to prepare: the batch sends no b either way
+    const parts = [
+      offer('p', 100, false),
+      offer('small', 3, false),
+      offer('q', 70, false),
+    ];
+    for (const part of parts) inserter.prepare('prepared_native', part);
+    expect(insertPhases.preparedRows - before).toBe(170);
+    // a queued array that grew after it was prepared is encoded again, not sent short
+    parts[2]!.push({ a: 'q-extra', n: 1000 });
+    expect(await inserter.insert('prepared_native', parts.flat(), parts)).toBe(
+      'native',
+    );
+    // an offer prepared with b, batched with one without: its block does not fit, so the
+    // batch goes as the DEFAULT rule says (inline), not with the prepared block
+    const mixed = [offer('r', 80, true), offer('s', 80, false)];
+    for (const part of mixed) inserter.prepare('prepared_native', part);
+    expect(await inserter.insert('prepared_native', mixed.flat(), mixed)).toBe(
+      'inline',
+    );
+    const [row] = await t.rows<{
+      rows: number;
+      n: number;
+      fromA: number;
+      given: number;
+    }>(
+      `SELECT count() AS rows, sum(n) AS n, countIf(b = concat('from-', a)) AS fromA,
+              countIf(b = 'given-r') AS given
+       FROM {db:Identifier}.prepared_native`,
+    );
+    expect(row).toEqual({
+      rows: 1 + 100 + 3 + 71 + 160,
+      n: 4950 + 3 + 2415 + 1000 + 2 * 3160,
+      fromA: 1 + 100 + 3 + 71 + 80,
+      given: 80,
+    });
   });
 
   it('otel_logs: TimestampTime follows Timestamp (its DEFAULT expression)', async () => {

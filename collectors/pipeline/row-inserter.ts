@@ -16,8 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '~/server/db/client';
 import {
+  ByteWriter,
   codecOf,
-  encodeNativeBlock,
+  encodeNativeBlocks,
   type ColumnCodec,
   type NativeColumn,
 } from './native-block';
@@ -72,11 +73,28 @@ export type InsertPath = 'native' | 'inline';
 
 const given = (v: unknown) => v !== undefined && v !== null;
 
+/** Offers of fewer rows are encoded with their batch, not on their own (see prepare()). */
+const PREPARE_MIN_ROWS = 64;
+
+interface PreparedBlock {
+  /** The block's column names (columnsKey): it fits a batch sending the same columns. */
+  key: string;
+  /** Rows in the block. */
+  rows: number;
+  block: Buffer;
+}
+
+const columnsKey = (columns: readonly NativeColumn[]) =>
+  columns.map((c) => c.name).join('\n');
+
 /** Time spent per phase of the inserts of this process, in ms (benchmarks print it). */
 export const insertPhases = {
   batches: 0,
   rows: 0,
-  /** Rows -> Native block (main thread). */
+  /** Rows encoded when they were queued (prepare()), and the time that took (main thread). */
+  preparedRows: 0,
+  prepareMs: 0,
+  /** Rows -> Native blocks at insert time, those not prepared (main thread). */
   encodeMs: 0,
   /** Block -> scratch file. */
   writeMs: 0,
@@ -109,6 +127,12 @@ export function blockColumns(
 
 export class RowInserter {
   private shapes = new Map<string, Promise<ShapeColumn[]>>();
+  /** The shapes already read, for prepare() (which cannot wait). */
+  private knownShapes = new Map<string, ShapeColumn[]>();
+  /** Native bytes per row of each table's last batch. */
+  private bytesPerRow = new Map<string, number>();
+  /** Blocks prepare() encoded, by the array of rows they hold. */
+  private prepared = new WeakMap<readonly unknown[], PreparedBlock>();
 
   constructor(private readonly db: Db) {
     if (db.mode === 'embedded' && !staleChecked) {
@@ -140,11 +164,13 @@ export class RowInserter {
         .then((cols) => {
           if (cols.length === 0)
             throw new Error(`table ${table} has no columns (does it exist?)`);
-          return cols.map((c) => ({
+          const columns = cols.map((c) => ({
             name: c.name,
             defaulted: c.default_kind !== '',
             codec: codecOf(c.type),
           }));
+          this.knownShapes.set(table, columns);
+          return columns;
         });
       shape.catch(() => this.shapes.delete(table));
       this.shapes.set(table, shape);
@@ -152,8 +178,68 @@ export class RowInserter {
     return shape;
   }
 
-  /** Inserts the rows in one statement; the same errors either way (RowValueError is permanent). */
-  async insert(table: string, rows: readonly unknown[]): Promise<InsertPath> {
+  /**
+   * Encodes rows that were just queued, while the engine may still be busy with the previous
+   * batch: insert() then reuses the encoded blocks instead of encoding the whole batch after the
+   * previous insert ended (the engine would wait for it). Skipped for small offers (a block
+   * carries its column names and types), before the table's shape is known, and for rows whose
+   * values the block cannot take (insert() encodes those again and fails with the row's error).
+   */
+  prepare(table: string, rows: readonly unknown[]): void {
+    if (this.db.mode !== 'embedded' || rows.length < PREPARE_MIN_ROWS) return;
+    const shape = this.knownShapes.get(table);
+    if (!shape) {
+      void this.shapeOf(table).catch(() => undefined);
+      return;
+    }
+    const t = performance.now();
+    const columns = blockColumns(shape, rows);
+    if (!columns || columns.length === 0) return;
+    try {
+      const block = this.encode(table, columns, rows);
+      this.prepared.set(rows, {
+        key: columnsKey(columns),
+        rows: rows.length,
+        block,
+      });
+    } catch {
+      return;
+    } finally {
+      insertPhases.prepareMs += performance.now() - t;
+    }
+    insertPhases.preparedRows += rows.length;
+  }
+
+  /** A ByteWriter sized from the table's last batch, so it is not regrown (and copied). */
+  private writerFor(table: string, rows: number): ByteWriter {
+    const perRow = this.bytesPerRow.get(table) ?? 256;
+    return new ByteWriter(Math.max(1 << 12, Math.ceil(rows * perRow * 1.25)));
+  }
+
+  private encode(
+    table: string,
+    columns: NativeColumn[],
+    rows: readonly unknown[],
+  ): Buffer {
+    const block = encodeNativeBlocks(
+      columns,
+      rows,
+      this.writerFor(table, rows.length),
+    );
+    this.bytesPerRow.set(table, Math.ceil(block.length / rows.length));
+    return block;
+  }
+
+  /**
+   * Inserts the rows in one statement; the same errors either way (RowValueError is permanent).
+   * `parts`, when given, are the arrays `rows` was joined from, in order: those prepare() saw go
+   * in as the blocks it encoded.
+   */
+  async insert(
+    table: string,
+    rows: readonly unknown[],
+    parts?: readonly (readonly unknown[])[],
+  ): Promise<InsertPath> {
     const columns =
       this.db.mode === 'embedded'
         ? blockColumns(await this.shapeOf(table), rows)
@@ -170,14 +256,37 @@ export class RowInserter {
       insertPhases.engineMs += performance.now() - t;
       return 'inline';
     }
-    const block = encodeNativeBlock(columns, rows);
+    const blocks: Buffer[] = [];
+    if (parts) {
+      const key = columnsKey(columns);
+      let rest: unknown[] = [];
+      for (const part of parts) {
+        const ready = this.prepared.get(part);
+        // (an array that changed length since it was queued is encoded again)
+        if (ready?.key === key && ready.rows === part.length) {
+          if (rest.length > 0) blocks.push(this.encode(table, columns, rest));
+          rest = [];
+          blocks.push(ready.block);
+        } else for (const row of part) rest.push(row);
+      }
+      if (rest.length > 0) blocks.push(this.encode(table, columns, rest));
+    } else blocks.push(this.encode(table, columns, rows));
     insertPhases.encodeMs += performance.now() - t;
     t = performance.now();
     const file = path.join(
       SCRATCH_DIR,
       `meshlens-${process.pid}-${sequence++}.native`,
     );
-    await fs.promises.writeFile(file, block);
+    // Written synchronously: a few milliseconds into memory (/dev/shm), where each asynchronous
+    // step (open, write, close) waited for a busy event loop before the engine could start.
+    const fd = fs.openSync(file, 'w');
+    try {
+      for (const block of blocks)
+        for (let done = 0; done < block.length;)
+          done += fs.writeSync(fd, block, done);
+    } finally {
+      fs.closeSync(fd);
+    }
     insertPhases.writeMs += performance.now() - t;
     t = performance.now();
     try {
@@ -193,7 +302,8 @@ export class RowInserter {
         },
       });
     } finally {
-      await fs.promises.rm(file, { force: true });
+      // in the background: freeing a file of megabytes takes the kernel milliseconds
+      fs.rm(file, { force: true }, () => undefined);
       insertPhases.engineMs += performance.now() - t;
     }
     return 'native';

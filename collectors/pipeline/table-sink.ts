@@ -59,6 +59,12 @@ export class TableSink<Row> {
     ) {
       return Promise.reject(new BackpressureError(this.opts.table));
     }
+    try {
+      // the writer may start encoding now (an optimisation: a failure here changes nothing)
+      this.opts.writer.prepare?.(this.opts.table, rows);
+    } catch {
+      // the batch's insert encodes these rows again
+    }
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ rows, resolve, reject });
       this.queuedRows += rows.length;
@@ -136,12 +142,19 @@ export class TableSink<Row> {
       const batch = this.takeBatch();
       const rows = batch.flatMap((p) => p.rows);
       try {
-        for (let i = 0; i < rows.length; i += this.opts.maxBatchRows) {
+        if (rows.length <= this.opts.maxBatchRows)
           await this.opts.writer.write(
             this.opts.table,
-            rows.slice(i, i + this.opts.maxBatchRows),
+            rows,
+            batch.map((p) => p.rows),
           );
-        }
+        else
+          for (let i = 0; i < rows.length; i += this.opts.maxBatchRows) {
+            await this.opts.writer.write(
+              this.opts.table,
+              rows.slice(i, i + this.opts.maxBatchRows),
+            );
+          }
         for (const p of batch) p.resolve();
       } catch (err) {
         for (const p of batch) p.reject(err as Error);

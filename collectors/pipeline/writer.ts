@@ -14,7 +14,17 @@ import type { Spool } from './spool';
 const log = logger('pipeline');
 
 export interface RowWriter {
-  write(table: string, rows: unknown[]): Promise<void>;
+  /**
+   * Writes rows durably. `parts`, when given, are the arrays (offers) `rows` was joined from,
+   * in order, each passed to prepare() when it was queued.
+   */
+  write(
+    table: string,
+    rows: unknown[],
+    parts?: readonly (readonly unknown[])[],
+  ): Promise<void>;
+  /** Optional: rows were just queued for `table` (a writer may start encoding them). */
+  prepare?(table: string, rows: readonly unknown[]): void;
 }
 
 export interface DeadLetterRow {
@@ -68,9 +78,17 @@ export class ClickHouseWriter implements RowWriter {
     this.inserter = new RowInserter(opts.db);
   }
 
-  async write(table: string, rows: unknown[]): Promise<void> {
+  prepare(table: string, rows: readonly unknown[]): void {
+    this.inserter.prepare(table, rows);
+  }
+
+  async write(
+    table: string,
+    rows: unknown[],
+    parts?: readonly (readonly unknown[])[],
+  ): Promise<void> {
     try {
-      await this.insertWithRetry(table, rows);
+      await this.insertWithRetry(table, rows, parts);
     } catch (err) {
       if (isPermanentInsertError(err)) {
         await this.isolateBadRows(table, rows, err as Error);
@@ -87,7 +105,11 @@ export class ClickHouseWriter implements RowWriter {
   }
 
   /** Inserts without spooling; used by the spool replayer. Throws when the store still fails. */
-  async insertWithRetry(table: string, rows: unknown[]): Promise<void> {
+  async insertWithRetry(
+    table: string,
+    rows: unknown[],
+    parts?: readonly (readonly unknown[])[],
+  ): Promise<void> {
     const { maxAttempts } = this.opts;
     const sleep = this.opts.sleep ?? defaultSleep;
     const base = this.opts.baseDelayMs ?? 100;
@@ -97,7 +119,7 @@ export class ClickHouseWriter implements RowWriter {
         await withSpan(
           'clickhouse.insert',
           { 'db.table': table, 'db.rows': rows.length, attempt },
-          () => this.inserter.insert(table, rows),
+          () => this.inserter.insert(table, rows, parts),
         );
         stop();
         metrics().ingestRows.inc({ table, outcome: 'inserted' }, rows.length);
