@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, type Pipeline } from '~/collectors/pipeline';
 import { metrics } from '~/server/telemetry/metrics';
+import { createCaller } from '~/server/api/root';
+import { createInnerContext } from '~/server/api/trpc';
 import { tempDb, type TempDb } from '~/test/helpers/temp-db';
 import {
   SimulatedSidecar,
@@ -195,6 +197,30 @@ describe('scraper against fixture endpoints', () => {
     );
     expect(exposition).toMatch(
       /meshlens_scrape_failures_total\{job="mixed",reason="timeout"\} [1-9]/,
+    );
+    // the reason per target, and none for the target that is up
+    expect(exposition).toContain(
+      `meshlens_scrape_target_error{job="mixed",instance="${hanging.hostPort}",reason="timeout"} 1`,
+    );
+    expect(exposition).toContain(
+      `meshlens_scrape_target_error{job="mixed",instance="${garbage.hostPort}",reason="parse"} 1`,
+    );
+    expect(exposition).not.toContain(
+      `meshlens_scrape_target_error{job="mixed",instance="${good.hostPort}"`,
+    );
+    // what the Targets page reads over tRPC: the down target and its reason
+    const list = await createCaller(createInnerContext()).targets.list();
+    expect(list.scraping).toBe(true);
+    expect(list.jobs).toContain('mixed');
+    const listed = list.targets.find((x) => x.instance === failing.hostPort);
+    expect(listed).toMatchObject({
+      job: 'mixed',
+      health: 'down',
+      lastError: 'server returned HTTP status 500 Internal Server Error',
+      url: `http://${failing.hostPort}/stats/prometheus`,
+    });
+    expect(list.targets.find((x) => x.instance === good.hostPort)?.health).toBe(
+      'up',
     );
     await pipeline.flush();
     const up = await t.rows<{ Instance: string; v: number }>(
