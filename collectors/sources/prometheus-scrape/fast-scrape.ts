@@ -52,26 +52,19 @@ export class TargetSeriesCache {
   readonly lines = new Map<string, KnownLine>();
 }
 
-/** Where the series text of a sample line ends (after `}` or the name), or -1 to hand over. */
+/**
+ * Where the series text of a sample line ends (after `}` or the name), or -1 to hand over.
+ * A value and a timestamp hold no `}`, so the last `}` closes the labels of a valid line; for an
+ * invalid one the key is not a series seen before and the full parser throws.
+ */
 function seriesEnd(line: string): number {
-  const n = line.length;
-  let i = 0;
-  for (; i < n; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 123 /* { */) break;
-    if (c === 32 || c === 9) return i;
+  const sp = line.indexOf(' ');
+  const brace = line.indexOf('{');
+  if (brace >= 0 && (sp < 0 || brace < sp)) {
+    const close = line.lastIndexOf('}');
+    return close < 0 ? -1 : close + 1;
   }
-  if (i === n) return -1;
-  let quoted = false;
-  for (i++; i < n; i++) {
-    const c = line.charCodeAt(i);
-    if (quoted) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34) quoted = false;
-    } else if (c === 34) quoted = true;
-    else if (c === 125 /* } */) return i + 1;
-  }
-  return -1;
+  return sp;
 }
 
 /** A plain decimal value ([0-9.eE+-] only); undefined when the line needs the full parser. */

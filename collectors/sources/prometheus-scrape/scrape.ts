@@ -47,7 +47,8 @@ async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
         'too_large',
         `body over the limit of ${maxBytes} bytes`,
       );
-    chunks.push(Buffer.from(chunk));
+    // a view, not a copy: concat below copies once
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
   return Buffer.concat(chunks, size);
 }
