@@ -17,6 +17,7 @@ import {
   type AppProcess,
 } from '../test/helpers/app-process';
 import { collectPageErrors, launchBrowser } from '../test/helpers/browser';
+import { parseExposition } from '../collectors/sources/prometheus-shared/exposition';
 import {
   SimulatedSidecar,
   startFixtureServer,
@@ -36,6 +37,7 @@ let tmp: string;
 let good: string;
 let garbage: string;
 let closed: string;
+let servedSamples: number;
 
 /** A loopback port that was free a moment ago and has no listener now. */
 async function closedPort(): Promise<string> {
@@ -62,6 +64,8 @@ beforeAll(async () => {
     sim.record(0, 12);
     return { body: sim.render() };
   });
+  sim.record(0, 12);
+  servedSamples = parseExposition(sim.render(), 'text').length;
   const bad = await startFixtureServer(() => ({ body: `${EVIL}\n` }));
   servers.push(ok, bad);
   good = ok.hostPort;
@@ -114,9 +118,13 @@ describe('the Targets page', () => {
       '1/3 up',
     );
     expect(await row(good).locator('.target-error').textContent()).toBe('');
-    expect(
-      Number(await row(good).locator('td.num').nth(1).textContent()),
-    ).toBeGreaterThan(0);
+    // samples of the last scrape: every sample line the sidecar serves (a known number)
+    expect(Number(await row(good).locator('td.num').nth(1).textContent())).toBe(
+      servedSamples,
+    );
+    expect(await row(good).locator('td.num').nth(0).textContent()).toMatch(
+      /^\d+ ms$|^\d+\.\d\d s$/,
+    );
     expect(await row(closed).locator('.target-error').textContent()).toMatch(
       /^cannot connect: ECONNREFUSED$/,
     );
