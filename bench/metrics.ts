@@ -215,12 +215,19 @@ try {
     );
     return (performance.now() - started) / 1000;
   };
+  // CPU of this process (receiver + pipeline + embedded ClickHouse, and the sending client)
+  const rwCpu0 = cpuSeconds();
   const meshRw = await send(`${listener.url}/api/v1/write`);
+  const meshRwCpu = cpuSeconds() - rwCpu0;
+  const promRw0 = await promSelf(promRw);
   const promRwS = await send(`${promRw.url}/api/v1/write`);
+  const promRwCpu = (await promSelf(promRw)).cpu - promRw0.cpu;
   console.log(
-    `  Meshlens   ${fmt(samples / meshRw)} samples/s (acknowledged = durable)`,
+    `  Meshlens   ${fmt(samples / meshRw)} samples/s (acknowledged = durable), ${((meshRwCpu / meshRw) * 100).toFixed(0)}% CPU incl. the sending client`,
   );
-  console.log(`  Prometheus ${fmt(samples / promRwS)} samples/s`);
+  console.log(
+    `  Prometheus ${fmt(samples / promRwS)} samples/s, ${((promRwCpu / promRwS) * 100).toFixed(0)}% CPU`,
+  );
   console.log(
     `  ratio Meshlens/Prometheus: ${(promRwS / meshRw).toFixed(2)}x (load average ${load()})`,
   );
