@@ -138,6 +138,9 @@ try {
   );
   const meshRate = meshScraped / (PHASE_MS / 1000);
   const down = scraper.targets().filter((h) => h.health !== 'up').length;
+  const [meshUp] = await t.rows<{ n: number; ok: number }>(
+    "SELECT count() n, sum(Value) ok FROM {db:Identifier}.metric_samples WHERE MetricName = 'up' AND Source = 'scrape' AND Stale = 0",
+  );
 
   const promScrape = await startPeer({
     global: {
@@ -162,16 +165,20 @@ try {
     `sum(count_over_time(up{job="bench"}[${PHASE_MS}ms]))`,
     endSec,
   );
+  const [upOk] = await promScrape.query<{ value: [number, string] }>(
+    `sum(sum_over_time(up{job="bench"}[${PHASE_MS}ms]))`,
+    endSec,
+  );
   await promScrape.stop();
   const promCpuS = p1.cpu - p0.cpu;
   const promSamples =
     p1.appended - p0.appended - 5 * Number(ups?.value[1] ?? 0);
   const promRate = promSamples / (PHASE_MS / 1000);
   console.log(
-    `  Meshlens   ${fmt(meshRate)} samples/s stored, ${((meshCpu / PHASE_MS) * 1000 * 100).toFixed(0)}% CPU (${down} targets not up at the end)`,
+    `  Meshlens   ${fmt(meshRate)} samples/s stored, ${((meshCpu / PHASE_MS) * 1000 * 100).toFixed(0)}% CPU (${down} targets not up at the end; scrapes stored ${meshUp!.n}, of which up ${meshUp!.ok})`,
   );
   console.log(
-    `  Prometheus ${fmt(promRate)} samples/s stored, ${((promCpuS / PHASE_MS) * 1000 * 100).toFixed(0)}% CPU`,
+    `  Prometheus ${fmt(promRate)} samples/s stored, ${((promCpuS / PHASE_MS) * 1000 * 100).toFixed(0)}% CPU (scrapes ${ups?.value[1] ?? 0}, of which up ${upOk?.value[1] ?? 0})`,
   );
   console.log(
     `  ratio Meshlens/Prometheus: throughput ${(meshRate / promRate).toFixed(2)}x, CPU per sample ${(meshCpu / Math.max(1, meshScraped) / (promCpuS / Math.max(1, promSamples))).toFixed(2)}x (load average ${load()})`,
