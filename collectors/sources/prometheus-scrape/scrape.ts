@@ -68,23 +68,28 @@ export async function scrapeOnce<T = ParsedSample[]>(
   const ctrl = new AbortController();
   const started = performance.now();
   let timer: NodeJS.Timeout;
+  let answered = false;
   /**
-   * The timeout counts time this process could read the answer: when the timer fires late
-   * (the event loop was busy, e.g. encoding an insert), the answer may be waiting unread, so
-   * the lost time is granted once more (at most one more timeout) before giving up.
+   * The timeout counts time this process could read the answer. When the timer fires late (the
+   * event loop was busy, e.g. encoding an insert, or the process got no CPU), the answer may be
+   * waiting unread, so the lost time is granted again; once the target has answered (headers in),
+   * reading its body may take until twice the timeout. Never past twice the timeout: a target
+   * that hangs fails within it.
    */
-  const expire = (due: number, extended: boolean) => {
-    const late = performance.now() - due;
-    if (!extended && late > 20) {
-      const grant = Math.min(late, timeoutMs);
-      timer = setTimeout(() => expire(performance.now() + grant, true), grant);
+  const hardStop = started + 2 * timeoutMs;
+  const expire = (due: number) => {
+    const now = performance.now();
+    const late = now - due;
+    const extendTo = answered ? hardStop : Math.min(hardStop, now + late);
+    if ((answered || late > 20) && extendTo - now > 1) {
+      timer = setTimeout(() => expire(extendTo), extendTo - now);
       return;
     }
     ctrl.abort(
       new ScrapeError('timeout', `no complete answer within ${timeoutMs} ms`),
     );
   };
-  timer = setTimeout(() => expire(started + timeoutMs, false), timeoutMs);
+  timer = setTimeout(() => expire(started + timeoutMs), timeoutMs);
   const onAbort = () =>
     ctrl.abort(new ScrapeError('timeout', 'scraper stopped'));
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -109,6 +114,7 @@ export async function scrapeOnce<T = ParsedSample[]>(
         `cannot connect: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
       );
     }
+    answered = true;
     if (res.status !== 200) {
       void res.body?.cancel();
       throw new ScrapeError(
