@@ -17,6 +17,7 @@ import { remoteWriteRoutes } from '~/collectors/sources/prometheus-remote-write/
 import { parseExposition } from '~/collectors/sources/prometheus-shared/exposition';
 import { startScraper } from '~/collectors/sources/prometheus-scrape/scraper';
 import { tempDb } from '~/test/helpers/temp-db';
+import { metrics } from '~/server/telemetry/metrics';
 import { postWrite } from '~/test/fixtures/metrics/remote-write';
 import {
   startPrometheus,
@@ -138,6 +139,10 @@ try {
   );
   const meshRate = meshScraped / (PHASE_MS / 1000);
   const down = scraper.targets().filter((h) => h.health !== 'up').length;
+  const failures = (await metrics().registry.getMetricsAsJSON())
+    .filter((m) => m.name === 'meshlens_scrape_failures_total')
+    .flatMap((m) => m.values.map((v) => `${v.labels.reason} ${v.value}`))
+    .join(', ');
   const [meshUp] = await t.rows<{ n: number; ok: number }>(
     "SELECT count() n, sum(Value) ok FROM {db:Identifier}.metric_samples WHERE MetricName = 'up' AND Source = 'scrape' AND Stale = 0",
   );
@@ -175,7 +180,7 @@ try {
     p1.appended - p0.appended - 5 * Number(ups?.value[1] ?? 0);
   const promRate = promSamples / (PHASE_MS / 1000);
   console.log(
-    `  Meshlens   ${fmt(meshRate)} samples/s stored, ${((meshCpu / PHASE_MS) * 1000 * 100).toFixed(0)}% CPU (${down} targets not up at the end; scrapes stored ${meshUp!.n}, of which up ${meshUp!.ok})`,
+    `  Meshlens   ${fmt(meshRate)} samples/s stored, ${((meshCpu / PHASE_MS) * 1000 * 100).toFixed(0)}% CPU (${down} targets not up at the end; scrapes stored ${meshUp!.n}, of which up ${meshUp!.ok}; failures: ${failures || 'none'})`,
   );
   console.log(
     `  Prometheus ${fmt(promRate)} samples/s stored, ${((promCpuS / PHASE_MS) * 1000 * 100).toFixed(0)}% CPU (scrapes ${ups?.value[1] ?? 0}, of which up ${upOk?.value[1] ?? 0})`,
