@@ -61,9 +61,16 @@ const cpuSeconds = () => {
 };
 
 // The pipeline as shipped (batch size, batch interval, queue bound: config defaults).
+// (MESHLENS_BATCH_MAX_WAIT_MS / _ROWS from the environment override them, to explore.)
 const t = await tempDb({
   MESHLENS_LOG_LEVEL: 'warn',
   MESHLENS_MAX_BODY_BYTES: String(256 << 20),
+  ...(process.env.MESHLENS_BATCH_MAX_WAIT_MS
+    ? { MESHLENS_BATCH_MAX_WAIT_MS: process.env.MESHLENS_BATCH_MAX_WAIT_MS }
+    : {}),
+  ...(process.env.MESHLENS_BATCH_MAX_ROWS
+    ? { MESHLENS_BATCH_MAX_ROWS: process.env.MESHLENS_BATCH_MAX_ROWS }
+    : {}),
 });
 const load = () =>
   os
