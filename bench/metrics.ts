@@ -8,6 +8,7 @@
  * Env: SIDECARS (50), EDGES_PER_SIDECAR (10), SCRAPE_INTERVAL_MS (1000), PHASE_S (20), SERVICES (200).
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { createPipeline } from '~/collectors/pipeline';
@@ -16,6 +17,7 @@ import { remoteWriteRoutes } from '~/collectors/sources/prometheus-remote-write/
 import { parseExposition } from '~/collectors/sources/prometheus-shared/exposition';
 import { startScraper } from '~/collectors/sources/prometheus-scrape/scraper';
 import { tempDb } from '~/test/helpers/temp-db';
+import { metrics } from '~/server/telemetry/metrics';
 import { postWrite } from '~/test/fixtures/metrics/remote-write';
 import {
   startPrometheus,
@@ -58,13 +60,29 @@ const cpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
+// The pipeline as shipped (batch size, batch interval, queue bound: config defaults).
+// (MESHLENS_BATCH_MAX_WAIT_MS / _ROWS from the environment override them, to explore.)
 const t = await tempDb({
   MESHLENS_LOG_LEVEL: 'warn',
-  MESHLENS_BATCH_MAX_ROWS: '50000',
-  MESHLENS_QUEUE_MAX_ROWS: '2000000',
-  MESHLENS_BATCH_MAX_WAIT_MS: '500',
   MESHLENS_MAX_BODY_BYTES: String(256 << 20),
+  ...(process.env.MESHLENS_BATCH_MAX_WAIT_MS
+    ? { MESHLENS_BATCH_MAX_WAIT_MS: process.env.MESHLENS_BATCH_MAX_WAIT_MS }
+    : {}),
+  ...(process.env.MESHLENS_BATCH_MAX_ROWS
+    ? { MESHLENS_BATCH_MAX_ROWS: process.env.MESHLENS_BATCH_MAX_ROWS }
+    : {}),
 });
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+console.log(
+  `load average ${load()} (${os.cpus().length} CPUs); pipeline: batch ${t.config.pipeline.batchMaxRows} rows / ${t.config.pipeline.batchMaxWaitMs} ms, queue ${t.config.pipeline.queueMaxRows} rows`,
+);
+console.log(
+  'ingested = stored and queryable: Meshlens rows in metric_samples (insert acknowledged), Prometheus samples appended to its TSDB head; scrape counts leave out the synthetic up/scrape_* series on both sides',
+);
 const pipeline = createPipeline({ db: t.db, config: t.config });
 const child = spawn(
   process.execPath,
@@ -128,6 +146,13 @@ try {
   );
   const meshRate = meshScraped / (PHASE_MS / 1000);
   const down = scraper.targets().filter((h) => h.health !== 'up').length;
+  const failures = (await metrics().registry.getMetricsAsJSON())
+    .filter((m) => m.name === 'meshlens_scrape_failures_total')
+    .flatMap((m) => m.values.map((v) => `${v.labels.reason} ${v.value}`))
+    .join(', ');
+  const [meshUp] = await t.rows<{ n: number; ok: number }>(
+    "SELECT count() n, sum(Value) ok FROM {db:Identifier}.metric_samples WHERE MetricName = 'up' AND Source = 'scrape' AND Stale = 0",
+  );
 
   const promScrape = await startPeer({
     global: {
@@ -142,22 +167,33 @@ try {
       },
     ],
   });
-  // the phase starts once Prometheus scraped every target once (ours starts cold, too)
+  // same phase length; both start cold (first scrape of each target at its jittered slot)
   const p0 = await promSelf(promScrape);
   await sleep(PHASE_MS);
+  const endSec = Date.now() / 1000;
   const p1 = await promSelf(promScrape);
+  // appended to the head in the phase, minus the 5 report series per scrape (up, scrape_*)
+  const [ups] = await promScrape.query<{ value: [number, string] }>(
+    `sum(count_over_time(up{job="bench"}[${PHASE_MS}ms]))`,
+    endSec,
+  );
+  const [upOk] = await promScrape.query<{ value: [number, string] }>(
+    `sum(sum_over_time(up{job="bench"}[${PHASE_MS}ms]))`,
+    endSec,
+  );
   await promScrape.stop();
   const promCpuS = p1.cpu - p0.cpu;
-  const promSamples = p1.appended - p0.appended;
+  const promSamples =
+    p1.appended - p0.appended - 5 * Number(ups?.value[1] ?? 0);
   const promRate = promSamples / (PHASE_MS / 1000);
   console.log(
-    `  Meshlens   ${fmt(meshRate)} samples/s stored, ${((meshCpu / PHASE_MS) * 1000 * 100).toFixed(0)}% CPU (${down} targets not up at the end)`,
+    `  Meshlens   ${fmt(meshRate)} samples/s stored, ${((meshCpu / PHASE_MS) * 1000 * 100).toFixed(0)}% CPU (${down} targets not up at the end; scrapes stored ${meshUp!.n}, of which up ${meshUp!.ok}; failures: ${failures || 'none'})`,
   );
   console.log(
-    `  Prometheus ${fmt(promRate)} samples/s stored, ${((promCpuS / PHASE_MS) * 1000 * 100).toFixed(0)}% CPU`,
+    `  Prometheus ${fmt(promRate)} samples/s stored, ${((promCpuS / PHASE_MS) * 1000 * 100).toFixed(0)}% CPU (scrapes ${ups?.value[1] ?? 0}, of which up ${upOk?.value[1] ?? 0})`,
   );
   console.log(
-    `  ratio Meshlens/Prometheus: throughput ${(meshRate / promRate).toFixed(2)}, CPU per sample ${(meshCpu / Math.max(1, meshScraped) / (promCpuS / Math.max(1, promSamples))).toFixed(2)}`,
+    `  ratio Meshlens/Prometheus: throughput ${(meshRate / promRate).toFixed(2)}x, CPU per sample ${(meshCpu / Math.max(1, meshScraped) / (promCpuS / Math.max(1, promSamples))).toFixed(2)}x (load average ${load()})`,
   );
   for (const table of ['edge_rollups_1m', 'metric_samples', 'metric_series']) {
     await t.db.client.command({
@@ -198,13 +234,22 @@ try {
     );
     return (performance.now() - started) / 1000;
   };
+  // CPU of this process (receiver + pipeline + embedded ClickHouse, and the sending client)
+  const rwCpu0 = cpuSeconds();
   const meshRw = await send(`${listener.url}/api/v1/write`);
+  const meshRwCpu = cpuSeconds() - rwCpu0;
+  const promRw0 = await promSelf(promRw);
   const promRwS = await send(`${promRw.url}/api/v1/write`);
+  const promRwCpu = (await promSelf(promRw)).cpu - promRw0.cpu;
   console.log(
-    `  Meshlens   ${fmt(samples / meshRw)} samples/s (acknowledged = durable)`,
+    `  Meshlens   ${fmt(samples / meshRw)} samples/s (acknowledged = durable), ${((meshRwCpu / meshRw) * 100).toFixed(0)}% CPU incl. the sending client`,
   );
-  console.log(`  Prometheus ${fmt(samples / promRwS)} samples/s`);
-  console.log(`  ratio Meshlens/Prometheus: ${(promRwS / meshRw).toFixed(2)}`);
+  console.log(
+    `  Prometheus ${fmt(samples / promRwS)} samples/s, ${((promRwCpu / promRwS) * 100).toFixed(0)}% CPU`,
+  );
+  console.log(
+    `  ratio Meshlens/Prometheus: ${(promRwS / meshRw).toFixed(2)}x (load average ${load()})`,
+  );
 
   await pipeline.flush();
   const runs = 5;
@@ -244,7 +289,7 @@ try {
     `  Prometheus ${median(promTimes).toFixed(1)} ms (three PromQL queries, run in parallel)`,
   );
   console.log(
-    `  ratio Prometheus/Meshlens time: ${(median(promTimes) / median(meshTimes)).toFixed(2)}`,
+    `  ratio Prometheus/Meshlens time: ${(median(promTimes) / median(meshTimes)).toFixed(2)}x (load average ${load()})`,
   );
   console.log(
     `  total requests: Meshlens ${fmt(meshRequests)} (exact increases), Prometheus ${fmt(promRequests)} (increase() extrapolates)`,

@@ -15,7 +15,15 @@ import {
 import { collectPageErrors, launchBrowser } from '../test/helpers/browser';
 
 const SCREENSHOT = path.join(REPO_ROOT, 'test-results', 'shell.png');
-const NAV = ['Topology', 'Services', 'Traces', 'Logs', 'mTLS', 'Alerts'];
+const NAV = [
+  'Topology',
+  'Services',
+  'Traces',
+  'Logs',
+  'mTLS',
+  'Alerts',
+  'Targets',
+];
 
 let app: AppProcess;
 let browser: Browser;

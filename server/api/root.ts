@@ -8,12 +8,14 @@ import { authRouter } from './routers/auth';
 import { requestsRouter } from './routers/requests';
 import { servicesRouter } from './routers/services';
 import { statusRouter } from './routers/status';
+import { targetsRouter } from './routers/targets';
 import { topologyRouter } from './routers/topology';
 import { tracesRouter } from './routers/traces';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
   status: statusRouter,
+  targets: targetsRouter,
   topology: topologyRouter,
   services: servicesRouter,
   alerts: alertsRouter,

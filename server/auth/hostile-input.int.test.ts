@@ -58,6 +58,7 @@ const spec = {
 /** A valid input per procedure; every string in it is replaced by each hostile value in turn. */
 const TEMPLATES: Record<string, unknown> = {
   'status.overview': undefined,
+  'targets.list': undefined,
   'auth.me': undefined,
   'auth.tokens': undefined,
   'auth.embeds': undefined,

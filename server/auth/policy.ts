@@ -125,6 +125,25 @@ function specInScope(spec: unknown, allowed: Allowed): void {
 
 export const TRPC_RULES: Record<string, Rule> = {
   'status.overview': { role: 'viewer', scope: true },
+  // A scoped caller sees only targets labelled with one of its namespaces (pods from Kubernetes
+  // discovery), and no discovery errors (they name other namespaces' API answers).
+  'targets.list': {
+    role: 'viewer',
+    scope: {
+      output: (data, allowed) => {
+        const o = obj(data);
+        const targets = (Array.isArray(o.targets) ? o.targets : []).filter(
+          (t) => allowed.has(str(obj(obj(t).labels).namespace)),
+        );
+        return {
+          ...o,
+          targets,
+          jobs: [...new Set(targets.map((t) => str(obj(t).job)))].sort(),
+          discoveryErrors: [],
+        };
+      },
+    },
+  },
   'auth.me': { role: 'viewer', embed: ['topology', 'service'], scope: true },
   'auth.tokens': { role: 'admin' },
   'auth.createToken': { role: 'admin' },

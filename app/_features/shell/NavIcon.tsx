@@ -9,6 +9,7 @@ const paths: Record<NavIconName, string> = {
   logs: 'M5 4h14v16H5zM8 8h8M8 12h8M8 16h5',
   mtls: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 7 0v3M12 15v2',
   alerts: 'M6 17V11a6 6 0 0 1 12 0v6l1.5 2h-15zM10 21h4',
+  targets: 'M12 3a9 9 0 1 0 0.01 0M12 8a4 4 0 1 0 0.01 0M12 12h.01',
 };
 
 /** 18px line icons for the navigation; decorative, so hidden from screen readers. */

@@ -6,6 +6,7 @@ export const NAV_ITEMS = [
   { href: '/logs', label: 'Logs', icon: 'logs' },
   { href: '/mtls', label: 'mTLS', icon: 'mtls' },
   { href: '/alerts', label: 'Alerts', icon: 'alerts' },
+  { href: '/targets', label: 'Targets', icon: 'targets' },
 ] as const;
 
 export type NavIconName = (typeof NAV_ITEMS)[number]['icon'] | 'overview';

@@ -3,8 +3,7 @@
  * the length header, then protobuf v1 (`prometheus.WriteRequest`) or v2 (`io.prometheus.write.v2.Request`).
  * Pure; every failure is a DecodeError (HTTP 400) or a TooLargeError (HTTP 413), both permanent.
  */
-import snappy from 'snappyjs';
-import { checkSnappyBlock } from './snappy-check';
+import { uncompressSnappyBlock } from './snappy-block';
 import {
   METADATA_TYPES,
   WriteRequest,
@@ -65,8 +64,7 @@ export function decodeSnappy(body: Buffer, maxBytes: number): Buffer {
     );
   }
   try {
-    checkSnappyBlock(body);
-    return snappy.uncompress(body, maxBytes);
+    return uncompressSnappyBlock(body, maxBytes);
   } catch (err) {
     throw new DecodeError(
       `the body is not valid snappy (block format): ${(err as Error).message}`,

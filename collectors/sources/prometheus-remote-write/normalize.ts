@@ -36,11 +36,15 @@ export interface NormalizedWrite {
 export class FamilyTypes {
   private readonly types = new Map<string, string>();
   private readonly histogramBases = new Set<string>();
+  /** Bumped on every change, so types inferred before (fast-decode.ts caches them) are redone. */
+  version = 0;
   constructor(private readonly max = 100_000) {}
 
   set(family: string, type: string): void {
     if (this.types.size >= this.max && !this.types.has(family)) return;
+    if (this.types.get(family) === type) return;
     this.types.set(family, type);
+    this.version++;
   }
 
   get(family: string): string | undefined {
@@ -48,7 +52,10 @@ export class FamilyTypes {
   }
 
   sawBuckets(base: string): void {
-    if (this.histogramBases.size < this.max) this.histogramBases.add(base);
+    if (this.histogramBases.size < this.max && !this.histogramBases.has(base)) {
+      this.histogramBases.add(base);
+      this.version++;
+    }
   }
 
   hasBuckets(base: string): boolean {

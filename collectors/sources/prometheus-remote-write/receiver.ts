@@ -27,12 +27,12 @@ import { MetricsIngester } from '../prometheus-shared/ingest';
 import { metrics } from '~/server/telemetry/metrics';
 import {
   decodeSnappy,
-  decodeWriteRequestV1,
   decodeWriteRequestV2,
   DecodeError,
   TooLargeError,
 } from './decode';
-import { FamilyTypes, normalizeWrite } from './normalize';
+import { decodeNormalizeV1, SeriesByLabelBytes } from './fast-decode';
+import { FamilyTypes, normalizeWrite, type NormalizedWrite } from './normalize';
 
 export const REMOTE_WRITE_PATH = '/api/v1/write';
 const SOURCE = 'prometheus_remote_write';
@@ -102,6 +102,7 @@ export function remoteWriteRoutes(ctx: ReceiverContext): Route[] {
   );
   const maxBytes = config.pipeline.maxBodyBytes;
   const families = new FamilyTypes();
+  const known = new SeriesByLabelBytes(config.env.MESHLENS_METRICS_MAX_SERIES);
   const ingester = new MetricsIngester(pipeline, {
     source: 'remote_write',
     maxSeries: config.env.MESHLENS_METRICS_MAX_SERIES,
@@ -130,13 +131,15 @@ export function remoteWriteRoutes(ctx: ReceiverContext): Route[] {
     }
     const version = writeVersionOf(req.headers['content-type']);
     const raw = await readRaw(req, maxBytes);
-    let decoded;
+    let normalized: NormalizedWrite;
     try {
       const bytes = decodeSnappy(raw, maxBytes);
-      decoded =
-        version === 'v2'
-          ? decodeWriteRequestV2(bytes)
-          : decodeWriteRequestV1(bytes);
+      if (version === 'v2') {
+        const decoded = decodeWriteRequestV2(bytes);
+        normalized = normalizeWrite(decoded.series, families);
+      } else {
+        normalized = decodeNormalizeV1(bytes, families, known).normalized;
+      }
     } catch (err) {
       if (err instanceof TooLargeError) throw new HttpError(413, err.message);
       if (err instanceof DecodeError) {
@@ -148,8 +151,6 @@ export function remoteWriteRoutes(ctx: ReceiverContext): Route[] {
       }
       throw err;
     }
-    for (const [family, type] of decoded.metadata) families.set(family, type);
-    const normalized = normalizeWrite(decoded.series, families);
     const remote = req.socket.remoteAddress
       ? `${req.socket.remoteAddress}:${req.socket.remotePort ?? ''}`
       : '';

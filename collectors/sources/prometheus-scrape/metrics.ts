@@ -48,6 +48,16 @@ function create() {
         labelNames: ['job', 'reason'] as const,
         registers: [registry],
       }),
+    lastError:
+      existing<client.Gauge<'job' | 'instance' | 'reason'>>(
+        'meshlens_scrape_target_error',
+      ) ??
+      new client.Gauge({
+        name: 'meshlens_scrape_target_error',
+        help: 'Why the last scrape of a target failed: 1 for the reason (timeout, connect, http_status, too_large, parse); absent while the target is up.',
+        labelNames: ['job', 'instance', 'reason'] as const,
+        registers: [registry],
+      }),
     dropped:
       existing<client.Counter<'job'>>(
         'meshlens_scrape_dropped_samples_total',
@@ -63,11 +73,26 @@ function create() {
 
 const holder = globalThis as unknown as {
   __meshlensScrapeMetrics?: ReturnType<typeof create>;
+  /** The reason currently set per target (job\xffinstance), to clear it when it changes. */
+  __meshlensScrapeReasons?: Map<string, string>;
 };
 
 export function scrapeMetrics() {
   holder.__meshlensScrapeMetrics ??= create();
   const m = holder.__meshlensScrapeMetrics;
+  holder.__meshlensScrapeReasons ??= new Map();
+  const reasons = holder.__meshlensScrapeReasons;
+  const setReason = (t: Target, reason: string | undefined) => {
+    const key = `${t.job}\xff${t.labels.instance ?? ''}`;
+    const before = reasons.get(key);
+    if (before === reason) return;
+    if (before !== undefined) m.lastError.remove({ ...ids(t), reason: before });
+    if (reason === undefined) reasons.delete(key);
+    else {
+      reasons.set(key, reason);
+      m.lastError.set({ ...ids(t), reason }, 1);
+    }
+  };
   const ids = (t: Target) => ({
     job: t.job,
     instance: t.labels.instance ?? '',
@@ -84,6 +109,7 @@ export function scrapeMetrics() {
       m.duration.set(ids(t), durationMs / 1000);
       if (up) m.samples.set(ids(t), samples);
       if (failure) m.failures.inc({ job: t.job, reason: failure });
+      setReason(t, up ? undefined : (failure ?? 'unknown'));
     },
     dropped(t: Target, n: number) {
       m.dropped.inc({ job: t.job }, n);
@@ -92,6 +118,7 @@ export function scrapeMetrics() {
       m.up.remove(ids(t));
       m.duration.remove(ids(t));
       m.samples.remove(ids(t));
+      setReason(t, undefined);
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   parseExposition,
   ExpositionError,
   SCRAPE_ACCEPT,
+  type ExpositionFormat,
   type ParsedSample,
 } from '../prometheus-shared/exposition';
 
@@ -24,10 +25,16 @@ export class ScrapeError extends Error {
   }
 }
 
-export interface ScrapeResult {
-  samples: ParsedSample[];
+export interface ScrapeResult<T> {
+  result: T;
   bytes: number;
 }
+
+/** Reads an exposition body; throws ExpositionError (made a ScrapeError 'parse' here). */
+export type ExpositionReader<T> = (text: string, format: ExpositionFormat) => T;
+
+/** The default reader: the full parser. */
+export const readAll: ExpositionReader<ParsedSample[]> = parseExposition;
 
 async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
   if (!res.body) return Buffer.alloc(0);
@@ -40,30 +47,49 @@ async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
         'too_large',
         `body over the limit of ${maxBytes} bytes`,
       );
-    chunks.push(Buffer.from(chunk));
+    // a view, not a copy: concat below copies once
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
   return Buffer.concat(chunks, size);
 }
 
 /**
- * Scrapes `url` once. Rejects with ScrapeError; resolves with the parsed samples.
+ * Scrapes `url` once. Rejects with ScrapeError; resolves with what `read` made of the body.
  * @param timeoutMs the whole scrape, connect to last byte
  * @param maxBytes decoded body cap
  */
-export async function scrapeOnce(
+export async function scrapeOnce<T = ParsedSample[]>(
   url: string,
   timeoutMs: number,
   maxBytes: number,
   signal?: AbortSignal,
-): Promise<ScrapeResult> {
+  read: ExpositionReader<T> = readAll as unknown as ExpositionReader<T>,
+): Promise<ScrapeResult<T>> {
   const ctrl = new AbortController();
-  const timer = setTimeout(
-    () =>
-      ctrl.abort(
-        new ScrapeError('timeout', `no complete answer within ${timeoutMs} ms`),
-      ),
-    timeoutMs,
-  );
+  const started = performance.now();
+  let timer: NodeJS.Timeout;
+  let answered = false;
+  /**
+   * The timeout counts time this process could read the answer. When the timer fires late (the
+   * event loop was busy, e.g. encoding an insert, or the process got no CPU), the answer may be
+   * waiting unread, so the lost time is granted again; once the target has answered (headers in),
+   * reading its body may take until twice the timeout. Never past twice the timeout: a target
+   * that hangs fails within it.
+   */
+  const hardStop = started + 2 * timeoutMs;
+  const expire = (due: number) => {
+    const now = performance.now();
+    const late = now - due;
+    const extendTo = answered ? hardStop : Math.min(hardStop, now + late);
+    if ((answered || late > 20) && extendTo - now > 1) {
+      timer = setTimeout(() => expire(extendTo), extendTo - now);
+      return;
+    }
+    ctrl.abort(
+      new ScrapeError('timeout', `no complete answer within ${timeoutMs} ms`),
+    );
+  };
+  timer = setTimeout(() => expire(started + timeoutMs), timeoutMs);
   const onAbort = () =>
     ctrl.abort(new ScrapeError('timeout', 'scraper stopped'));
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -88,6 +114,7 @@ export async function scrapeOnce(
         `cannot connect: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
       );
     }
+    answered = true;
     if (res.status !== 200) {
       void res.body?.cancel();
       throw new ScrapeError(
@@ -111,7 +138,7 @@ export async function scrapeOnce(
     );
     try {
       return {
-        samples: parseExposition(body.toString('utf8'), format),
+        result: read(body.toString('utf8'), format),
         bytes: body.length,
       };
     } catch (err) {

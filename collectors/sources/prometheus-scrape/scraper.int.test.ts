@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, type Pipeline } from '~/collectors/pipeline';
 import { metrics } from '~/server/telemetry/metrics';
+import { createCaller } from '~/server/api/root';
+import { createInnerContext } from '~/server/api/trpc';
 import { tempDb, type TempDb } from '~/test/helpers/temp-db';
 import {
   SimulatedSidecar,
@@ -196,12 +198,76 @@ describe('scraper against fixture endpoints', () => {
     expect(exposition).toMatch(
       /meshlens_scrape_failures_total\{job="mixed",reason="timeout"\} [1-9]/,
     );
+    // the reason per target, and none for the target that is up
+    expect(exposition).toContain(
+      `meshlens_scrape_target_error{job="mixed",instance="${hanging.hostPort}",reason="timeout"} 1`,
+    );
+    expect(exposition).toContain(
+      `meshlens_scrape_target_error{job="mixed",instance="${garbage.hostPort}",reason="parse"} 1`,
+    );
+    expect(exposition).not.toContain(
+      `meshlens_scrape_target_error{job="mixed",instance="${good.hostPort}"`,
+    );
+    // what the Targets page reads over tRPC: the down target and its reason
+    const list = await createCaller(createInnerContext()).targets.list();
+    expect(list.scraping).toBe(true);
+    expect(list.jobs).toContain('mixed');
+    const listed = list.targets.find((x) => x.instance === failing.hostPort);
+    expect(listed).toMatchObject({
+      job: 'mixed',
+      health: 'down',
+      lastError: 'server returned HTTP status 500 Internal Server Error',
+      url: `http://${failing.hostPort}/stats/prometheus`,
+    });
+    expect(list.targets.find((x) => x.instance === good.hostPort)?.health).toBe(
+      'up',
+    );
     await pipeline.flush();
     const up = await t.rows<{ Instance: string; v: number }>(
       "SELECT Instance, argMax(Value, Timestamp) v FROM {db:Identifier}.metric_samples WHERE MetricName = 'up' AND Job = 'mixed' GROUP BY Instance ORDER BY Instance",
     );
     expect(up.find((r) => r.Instance === good.hostPort)?.v).toBe(1);
     expect(up.find((r) => r.Instance === garbage.hostPort)?.v).toBe(0);
+  });
+
+  it('reads an OpenMetrics answer (counter family without _total, # EOF) and stores exact increases', async () => {
+    let n = 0;
+    const server = await serve(() => {
+      n++;
+      return {
+        body: `# TYPE om_requests counter\n# HELP om_requests Requests.\nom_requests_total{code="200"} ${n * 5}\nom_requests_created{code="200"} 1.7e9\n# EOF\n`,
+        contentType:
+          'application/openmetrics-text; version=1.0.0; charset=utf-8',
+        gzip: true,
+      };
+    });
+    const s = await scraper([job('openmetrics', [server.hostPort])]);
+    const rows = await until('4 OpenMetrics scrapes stored', async () => {
+      await pipeline.flush();
+      const r = await t.rows<{
+        Value: number;
+        Increase: number | null;
+        MetricType: string;
+      }>(
+        "SELECT Value, Increase, MetricType FROM {db:Identifier}.metric_samples WHERE MetricName = 'om_requests_total' AND Job = 'openmetrics' AND Stale = 0 ORDER BY Timestamp",
+      );
+      return r.length >= 4 ? r : undefined;
+    });
+    await s.stop();
+    scrapers.splice(scrapers.indexOf(s), 1);
+    expect(rows.every((r) => r.MetricType === 'counter')).toBe(true);
+    // values are what was served (5 per scrape), increases the exact differences
+    expect(rows[0]!.Increase).toBeNull();
+    for (let i = 1; i < rows.length; i++)
+      expect(rows[i]!.Increase).toBe(rows[i]!.Value - rows[i - 1]!.Value);
+    // 5 per scrape (10 if a scrape under load timed out in between: its count is not lost)
+    expect(
+      rows.slice(1).every((r) => r.Increase! > 0 && r.Increase! % 5 === 0),
+    ).toBe(true);
+    const [created] = await t.rows<{ MetricType: string }>(
+      "SELECT any(MetricType) MetricType FROM {db:Identifier}.metric_samples WHERE MetricName = 'om_requests_created' AND Job = 'openmetrics'",
+    );
+    expect(created!.MetricType).toBe('gauge');
   });
 
   it('follows a watched file_sd file and writes stale markers for a target that goes away', async () => {

@@ -5,6 +5,7 @@
  * `scraper.stop()` before the pipeline drains; `scraper.targets()` is the health list for the UI.
  */
 import { logger } from '~/server/log';
+import { registerScrapeTargets } from '~/server/telemetry/scrape-targets';
 import type { Config } from '~/server/config';
 import type { Pipeline } from '../../pipeline';
 import { MetricsIngester } from '../prometheus-shared/ingest';
@@ -115,9 +116,10 @@ function createScraper(ctx: ScraperContext): Scraper {
     'scraper started',
   );
 
-  return {
+  const scraper: Scraper = {
     async stop() {
       stopped = true;
+      unregister();
       for (const list of discoverers.values()) for (const d of list) d.stop();
       await Promise.all([
         ...[...loops.values()].map((l) => l.stop(true)),
@@ -135,4 +137,11 @@ function createScraper(ctx: ScraperContext): Scraper {
     },
     discoveryErrors: () => ({ ...errors }),
   };
+  // The Targets page of this process's web role reads the health from here.
+  const unregister = registerScrapeTargets({
+    targets: () => scraper.targets(),
+    discoveryErrors: () => scraper.discoveryErrors(),
+    jobs: () => jobs.map((j) => j.name),
+  });
+  return scraper;
 }

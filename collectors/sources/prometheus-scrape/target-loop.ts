@@ -10,43 +10,28 @@
  */
 import { createHash } from 'node:crypto';
 import { logger } from '~/server/log';
+import type { ScrapeTargetHealth } from '~/server/telemetry/scrape-targets';
 import {
   BackpressureError,
   ShuttingDownError,
   SpoolFullError,
 } from '../../pipeline';
-import type { Labels, ParsedSample } from '../prometheus-shared/exposition';
 import type {
   IngestSample,
   MetricsIngester,
 } from '../prometheus-shared/ingest';
-import {
-  canonicalBound,
-  seriesIdOfKey,
-  seriesKey,
-} from '../prometheus-shared/series';
 import { scrapeOnce, ScrapeError } from './scrape';
+import { parseScrape, TargetSeriesCache } from './fast-scrape';
+import type { SeriesRef } from './scrape-samples';
+
+export { scrapeSamples, withTargetLabels } from './scrape-samples';
 import type { Target } from './targets';
 import { scrapeMetrics } from './metrics';
 
 const log = logger('scrape');
 
-export interface TargetHealth {
-  job: string;
-  instance: string;
-  url: string;
-  labels: Labels;
-  health: 'up' | 'down' | 'unknown';
-  /** ISO time of the last scrape attempt, null before the first. */
-  lastScrape: string | null;
-  lastScrapeDurationMs: number | null;
-  /** Why the last scrape failed ('' when it worked). */
-  lastError: string;
-  /** Samples in the last successful scrape. */
-  samples: number;
-  intervalMs: number;
-  timeoutMs: number;
-}
+/** Health of one target (the Targets page and Prometheus' /targets show the same). */
+export type TargetHealth = ScrapeTargetHealth;
 
 /** Offset of a target inside its interval, in ms: stable per target, uniform over targets. */
 export function jitterOffsetMs(key: string, intervalMs: number): number {
@@ -56,28 +41,14 @@ export function jitterOffsetMs(key: string, intervalMs: number): number {
   );
 }
 
-interface SeriesRef {
-  name: string;
-  labels: Labels;
-  id: string;
-  type: IngestSample['type'];
-  cumulative: boolean;
-}
-
 /**
- * Adds target labels to a scraped sample (target labels win; a clashing scraped label is kept
- * as `exported_<name>`, Prometheus' honor_labels: false) and canonicalizes `le` / `quantile`.
+ * Scrapes of one target that may wait for their insert before newer ones are dropped: inserts
+ * of all targets are grouped (group commit), so while storage is slower than the interval the
+ * wait grows and batches grow with it; the pipeline's queue bound (BackpressureError) is the
+ * real limit, this one only keeps a single stuck target from holding many scrapes.
  */
-export function withTargetLabels(sample: ParsedSample, target: Labels): Labels {
-  const out: Labels = {};
-  for (const [k, v] of Object.entries(sample.labels)) {
-    if (v === '') continue;
-    const value = k === 'le' || k === 'quantile' ? canonicalBound(v) : v;
-    out[target[k] !== undefined ? `exported_${k}` : k] = value;
-  }
-  for (const [k, v] of Object.entries(target)) out[k] = v;
-  return out;
-}
+const MAX_STORES_WAITING = 10;
+const NO_SERIES: ReadonlyMap<string, SeriesRef> = new Map();
 
 export class TargetLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -85,6 +56,10 @@ export class TargetLoop {
   private running: Promise<void> | undefined;
   private previous = new Map<string, SeriesRef>();
   private everSucceeded = false;
+  private readonly seriesCache = new TargetSeriesCache();
+  /** The storage of the scrapes parsed so far, in order (settles, never rejects). */
+  private stored: Promise<void> = Promise.resolve();
+  private storesWaiting = 0;
   private stopped = false;
   readonly health: TargetHealth;
 
@@ -135,12 +110,19 @@ export class TargetLoop {
     schedule();
   }
 
+  /** Resolves once every scrape parsed so far is stored (or dropped). */
+  async idle(): Promise<void> {
+    await this.running;
+    await this.stored;
+  }
+
   /** Stops the loop; with `markStale` writes stale markers for the last scraped series. */
   async stop(markStale: boolean): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     this.abort.abort();
     await this.running;
+    await this.stored;
     if (markStale && this.previous.size > 0) {
       await this.store(
         this.staleSamples([...this.previous.values()], Date.now()),
@@ -188,45 +170,38 @@ export class TargetLoop {
     await this.ingester.ingest(samples);
   }
 
-  /** One scrape and its storage. Never throws. */
+  /**
+   * One scrape: fetch and parse now, then store after this target's previous scrape is stored
+   * (counter increases and "new series" need the previous scrape committed). The next scrape
+   * does not wait for the storage, as Prometheus' scrape loop does not wait for its TSDB: a
+   * target is scraped every interval even while an insert takes longer than the interval. When
+   * two scrapes already wait for storage, this one's samples are dropped and counted (the next
+   * stored scrape's increases cover them). Resolves when the scrape is parsed; never throws.
+   */
   async scrape(): Promise<void> {
     const started = Date.now();
     const m = scrapeMetrics();
-    const samples: IngestSample[] = [];
+    let samples: IngestSample[] = [];
     let current = new Map<string, SeriesRef>();
     let error: ScrapeError | undefined;
     try {
-      const result = await scrapeOnce(
+      const { result } = await scrapeOnce(
         this.target.url,
         this.target.timeoutMs,
         this.maxBytes,
         this.abort.signal,
+        (text, format) =>
+          parseScrape(
+            text,
+            format,
+            this.target.labels,
+            this.seriesCache,
+            started,
+            NO_SERIES,
+            false,
+          ),
       );
-      for (const s of result.samples) {
-        const labels = withTargetLabels(s, this.target.labels);
-        const id = seriesIdOfKey(seriesKey(s.name, labels));
-        const ref: SeriesRef = {
-          name: s.name,
-          labels,
-          id,
-          type: s.type,
-          cumulative: s.cumulative,
-        };
-        if (current.has(id)) continue; // duplicate series in one exposition: keep the first
-        current.set(id, ref);
-        samples.push({
-          name: s.name,
-          labels,
-          seriesId: id,
-          value: s.value,
-          tsMs: s.timestampMs ?? started,
-          stale: false,
-          type: s.type,
-          cumulative: s.cumulative,
-          // A series that appears on a target we already scraped started at 0 since then.
-          startsAtZero: this.everSucceeded && !this.previous.has(id),
-        });
-      }
+      ({ samples, current } = result);
     } catch (err) {
       error =
         err instanceof ScrapeError
@@ -236,14 +211,6 @@ export class TargetLoop {
     }
     if (this.stopped) return;
     const durationMs = Date.now() - started;
-    const vanished = [...this.previous.values()].filter(
-      (r) => !current.has(r.id),
-    );
-    const batch = [
-      ...samples,
-      ...this.staleSamples(vanished, started),
-      ...this.syntheticSamples(!error, durationMs, samples.length, started),
-    ];
     this.health.lastScrape = new Date(started).toISOString();
     this.health.lastScrapeDurationMs = durationMs;
     this.health.health = error ? 'down' : 'up';
@@ -261,6 +228,38 @@ export class TargetLoop {
         { job: this.target.job, url: this.target.url, err: error.message },
         'scrape failed',
       );
+    if (this.storesWaiting >= MAX_STORES_WAITING) {
+      m.dropped(this.target, samples.length);
+      this.health.lastError = `${this.health.lastError ? `${this.health.lastError}; ` : ''}samples dropped: storage is behind (${MAX_STORES_WAITING} scrapes of this target wait for their insert)`;
+      return;
+    }
+    this.storesWaiting++;
+    const scraped = { samples, current, error, started, durationMs };
+    this.stored = this.stored
+      .then(() => this.storeScrape(scraped))
+      .finally(() => this.storesWaiting--);
+  }
+
+  /** Stores one parsed scrape against the previous stored one. Never throws. */
+  private async storeScrape(s: {
+    samples: IngestSample[];
+    current: Map<string, SeriesRef>;
+    error: ScrapeError | undefined;
+    started: number;
+    durationMs: number;
+  }): Promise<void> {
+    const { samples, current, error, started, durationMs } = s;
+    for (const x of samples)
+      // A series that appears on a target we already scraped started at 0 since then.
+      x.startsAtZero = this.everSucceeded && !this.previous.has(x.seriesId!);
+    const vanished = [...this.previous.values()].filter(
+      (r) => !current.has(r.id),
+    );
+    const batch = [
+      ...samples,
+      ...this.staleSamples(vanished, started),
+      ...this.syntheticSamples(!error, durationMs, samples.length, started),
+    ];
     try {
       await this.store(batch);
       this.previous = current;
@@ -271,7 +270,7 @@ export class TargetLoop {
         err instanceof ShuttingDownError ||
         err instanceof SpoolFullError
       ) {
-        m.dropped(this.target, batch.length);
+        scrapeMetrics().dropped(this.target, batch.length);
         this.health.lastError = `${this.health.lastError ? `${this.health.lastError}; ` : ''}samples dropped: ${err.message}`;
         return;
       }

@@ -220,7 +220,7 @@ function readToken(c: Cursor): string {
 }
 
 /** Family name and suffix of a sample, given the families declared so far. */
-function familyOf(
+export function familyOf(
   name: string,
   declared: Map<string, string>,
 ): { family: string; suffix: string } {
@@ -305,7 +305,7 @@ export function parseExposition(
   return samples;
 }
 
-function parseSampleLine(
+export function parseSampleLine(
   line: string,
   lineNo: number,
   om: boolean,

@@ -200,13 +200,20 @@ export class MetricsIngester {
       [SERIES_TABLE]: seriesRows.length,
       [EDGE_ROLLUPS_TABLE]: rollups.length,
     });
-    await Promise.all([
-      this.pipeline.sink<MetricSampleRow>(SAMPLES_TABLE).offer(sampleRows),
-      this.pipeline.sink<MetricSeriesRow>(SERIES_TABLE).offer(seriesRows),
-      this.pipeline.sink<EdgeRollupRow>(EDGE_ROLLUPS_TABLE).offer(rollups),
-    ]);
-    plan.commit();
+    // Series rows in flight count as written, so batches offered meanwhile (other scrapes of
+    // the same series while this insert runs) do not write them again; forgotten on failure.
     for (const row of seriesRows) this.rememberSeries(row.SeriesId, now);
+    try {
+      await Promise.all([
+        this.pipeline.sink<MetricSampleRow>(SAMPLES_TABLE).offer(sampleRows),
+        this.pipeline.sink<MetricSeriesRow>(SERIES_TABLE).offer(seriesRows),
+        this.pipeline.sink<EdgeRollupRow>(EDGE_ROLLUPS_TABLE).offer(rollups),
+      ]);
+    } catch (err) {
+      for (const row of seriesRows) this.seriesWritten.delete(row.SeriesId);
+      throw err;
+    }
+    plan.commit();
     return {
       samples: sampleRows.length,
       newSeries: seriesRows.length,
