@@ -9,4 +9,4 @@ RUN npx next build
 ENV MESHLENS_HOST=0.0.0.0 MESHLENS_DATA_DIR=/data
 VOLUME /data
 EXPOSE 3000 4317 4318 9411
-CMD ["npx", "tsx", "server/main.ts"]
+CMD ["npx", "tsx", "--max-semi-space-size=64", "server/main.ts"]

@@ -206,7 +206,10 @@ try {
   );
   const edges = graphEdges(SERVICES);
   const startMs = Math.floor((Date.now() - 59 * 60_000) / 60_000) * 60_000;
-  const { bodies, samples } = graphBodies(edges, startMs, 60);
+  // Prometheus' queue manager runs up to queue_config.max_shards (default 50) senders when it falls
+  // behind; both receivers get the same bodies over the same number of concurrent shards.
+  const shards = Number(process.env.RW_SHARDS ?? 50);
+  const { bodies, samples } = graphBodies(edges, startMs, 60, shards);
   const mb = bodies.flat().reduce((a, b) => a + b.length, 0) / 1e6;
   console.log(
     `  ${edges.length} edges, ${fmt(samples)} samples in ${bodies.flat().length} bodies over ${bodies.length} shards (${mb.toFixed(1)} MB snappy)`,

@@ -118,7 +118,7 @@ export async function startApp(
     fs.mkdtempSync(path.join(os.tmpdir(), 'meshlens-e2e-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/main.ts', ...args],
+    ['--max-semi-space-size=64', '--import', 'tsx', 'server/main.ts', ...args],
     {
       cwd: REPO_ROOT,
       env: childEnv(dataDir, env),
