@@ -49,7 +49,8 @@ export function NodePanel({
         <p className="eyebrow">{kindLabel(node)}</p>
         <h2>{node.label}</h2>
         {where ? <p className="muted small">{where}</p> : null}
-        {node.kind === 'service' || node.kind === 'app' ? (
+        {/* a service page needs a namespace: hosts outside the mesh have none */}
+        {(node.kind === 'service' || node.kind === 'app') && node.namespace ? (
           <p className="view-links">
             <Link
               href={`/services/${encodeURIComponent(node.namespace)}/${encodeURIComponent(node.service || node.app)}`}
