@@ -21,15 +21,7 @@ import { decodeOtlpProtobuf } from './decode';
 import { normalizeOtlpTraces } from './normalize';
 import { AnyValue } from './proto';
 import type { OtlpAnyValue } from './wire';
-
-/** Thrown inside the fast path to hand the request to the protobufjs path. */
-const handOver = new Error('fast OTLP decode hands over');
-
-/** Wire types of the protobuf encoding. */
-const VARINT = 0;
-const FIXED64 = 1;
-const LEN = 2;
-const FIXED32 = 5;
+import { FIXED64, handOver, LEN, ProtoReader, VARINT } from '../proto-reader';
 
 /** Buffer's own slicers, without toString's argument handling (protobufjs calls them too). */
 interface Slicers {
@@ -72,62 +64,9 @@ function textOf(buf: Buffer, start: number, end: number): string {
   return text;
 }
 
-class Reader {
-  pos: number;
-  constructor(
-    readonly buf: Buffer,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
-  }
-
-  /** A varint of up to 53 bits (tags, lengths, enums, bools). */
-  varint(): number {
-    const buf = this.buf;
-    let result = 0;
-    let mul = 1;
-    for (let i = 0; i < 8; i++) {
-      if (this.pos >= this.end) throw handOver;
-      const b = buf[this.pos++]!;
-      result += (b & 0x7f) * mul;
-      if (b < 0x80) return result;
-      mul *= 128;
-    }
-    throw handOver; // longer than we read here: let protobufjs judge it
-  }
-
-  /** The bounds of a length-delimited field; moves past it. */
-  len(): number {
-    const n = this.varint();
-    const start = this.pos;
-    if (start + n > this.end) throw handOver;
-    this.pos = start + n;
-    return start;
-  }
-
+class Reader extends ProtoReader {
   string(start: number): string {
     return textOf(this.buf, start, this.pos);
-  }
-
-  skip(wireType: number): void {
-    switch (wireType) {
-      case VARINT:
-        this.varint();
-        return;
-      case FIXED64:
-        this.pos += 8;
-        break;
-      case LEN:
-        this.len();
-        return;
-      case FIXED32:
-        this.pos += 4;
-        break;
-      default:
-        throw handOver;
-    }
-    if (this.pos > this.end) throw handOver;
   }
 
   /** Unsigned fixed64 nanoseconds since the epoch, split exactly into seconds and nanos. */

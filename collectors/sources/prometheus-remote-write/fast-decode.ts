@@ -26,9 +26,7 @@ import {
   normalizeWrite,
   type NormalizedWrite,
 } from './normalize';
-
-/** Thrown inside the fast path to hand the request to the protobufjs path. */
-const handOver = new Error('fast remote_write decode hands over');
+import { handOver, ProtoReader } from '../proto-reader';
 
 interface Slicers {
   utf8Slice(start: number, end: number): string;
@@ -59,71 +57,6 @@ export class SeriesByLabelBytes {
   }
 }
 
-class Reader {
-  pos: number;
-  constructor(
-    readonly buf: Buffer,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
-  }
-
-  /** A varint of at most 8 bytes (56 bits) as a number; longer ones hand over. */
-  varint(): number {
-    const { buf, end } = this;
-    let result = 0;
-    let mult = 1;
-    for (let i = 0; i < 8; i++) {
-      if (this.pos >= end) throw handOver;
-      const b = buf[this.pos++]!;
-      result += (b & 0x7f) * mult;
-      if (b < 0x80) return result;
-      mult *= 128;
-    }
-    throw handOver;
-  }
-
-  skip(wireType: number): void {
-    switch (wireType) {
-      case 0:
-        this.varintAny();
-        return;
-      case 1:
-        this.pos += 8;
-        break;
-      case 2: {
-        const len = this.varint();
-        this.pos += len;
-        break;
-      }
-      case 5:
-        this.pos += 4;
-        break;
-      default:
-        throw handOver;
-    }
-    if (this.pos > this.end) throw handOver;
-  }
-
-  /** Skips a varint of any length (up to 10 bytes). */
-  varintAny(): void {
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw handOver;
-      if (this.buf[this.pos++]! < 0x80) return;
-    }
-    throw handOver;
-  }
-
-  /** End offset of a length-delimited field starting at pos. */
-  lenEnd(): number {
-    const len = this.varint();
-    const e = this.pos + len;
-    if (e > this.end) throw handOver;
-    return e;
-  }
-}
-
 /** Decodes the labels of a series the slow way (first sight only). */
 function readLabels(
   buf: Buffer,
@@ -132,7 +65,7 @@ function readLabels(
   const s = buf as unknown as Slicers;
   const out: { name: string; value: string }[] = [];
   for (let k = 0; k < ranges.length; k += 2) {
-    const r = new Reader(buf, ranges[k]!, ranges[k + 1]!);
+    const r = new ProtoReader(buf, ranges[k]!, ranges[k + 1]!);
     let name = '';
     let value = '';
     while (r.pos < r.end) {
@@ -202,7 +135,7 @@ function fastPath(
   known: SeriesByLabelBytes,
 ): { normalized: NormalizedWrite; metadata: Map<string, string> } {
   const slicers = buf as unknown as Slicers;
-  const top = new Reader(buf, 0, buf.length);
+  const top = new ProtoReader(buf, 0, buf.length);
   // Metadata first (it may come after the series on the wire but types apply to the request).
   const metadata = new Map<string, string>();
   const seriesRanges: number[] = [];
@@ -213,7 +146,7 @@ function fastPath(
       const e = top.lenEnd();
       if (field === 1) seriesRanges.push(top.pos, e);
       else {
-        const m = new Reader(buf, top.pos, e);
+        const m = new ProtoReader(buf, top.pos, e);
         let type = 0;
         let family = '';
         while (m.pos < m.end) {
@@ -236,7 +169,7 @@ function fastPath(
   let histograms = 0;
   const labelRanges: number[] = [];
   for (let k = 0; k < seriesRanges.length; k += 2) {
-    const r = new Reader(buf, seriesRanges[k]!, seriesRanges[k + 1]!);
+    const r = new ProtoReader(buf, seriesRanges[k]!, seriesRanges[k + 1]!);
     labelRanges.length = 0;
     // contiguous label bytes (the usual case) make the key; else -1 (decoded every time)
     let keyStart = -1;
@@ -263,7 +196,7 @@ function fastPath(
         let hi = 0;
         let value = 0;
         let ts = 0;
-        const s = new Reader(buf, r.pos, e);
+        const s = new ProtoReader(buf, r.pos, e);
         while (s.pos < s.end) {
           const t = s.varint();
           if (t === 9) {
